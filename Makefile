@@ -1,0 +1,51 @@
+# Fakturaflyt: `make run` serves the product, `make test` proves it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-fast test-pg e2e-deps bench lint demo migrate clean messages
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: install, migrate the SQLite database under var/, load the demo company, serve on :8000
+run: $(STAMP)
+	$(BIN)/fakturaflyt run
+
+migrate: $(STAMP)
+	$(BIN)/fakturaflyt migrate
+
+demo: $(STAMP)
+	$(BIN)/fakturaflyt demo
+
+## test: the whole suite on SQLite (and on PostgreSQL when DATABASE_URL points there)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## test-pg: the suite against the machine's PostgreSQL
+test-pg: $(STAMP)
+	DATABASE_URL=$${PG_URL:-postgres://postgres@127.0.0.1:5432/fakturaflyt} $(BIN)/python -m pytest
+
+## e2e-deps: Debian's chromium for the browser tests (Playwright drives it; no browser download)
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium (sudo apt-get install chromium) to run the browser tests."; fi; }
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+messages: $(STAMP)
+	cd fakturaflyt && ../$(BIN)/django-admin makemessages -l nb --no-obsolete && ../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,40 @@
+"""The REST API, assembled from each app's ``api.py``. OpenAPI 3 at ``/api/openapi.json``, docs at ``/api/docs``.
+
+Errors are JSON ``{"code": ..., "message": ..., "problems": [...]}`` with a stable code.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from fakturaflyt import __version__
+from fakturaflyt.api.auth import AUTH
+from fakturaflyt.companies.api import router as companies_router
+from fakturaflyt.companies.permissions import NotAllowed
+from fakturaflyt.core.errors import FakturaflytError
+from fakturaflyt.ledger.api import router as ledger_router
+
+api = NinjaAPI(
+    title="Fakturaflyt API",
+    version=__version__,
+    description="Invoices, ledger and payments for Norwegian businesses. Amounts are strings (Decimal).",
+    auth=AUTH,
+    urls_namespace="api",
+)
+api.add_router("", companies_router)
+api.add_router("/companies/{orgnr}", ledger_router)
+
+
+@api.exception_handler(NotAllowed)
+def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    return api.create_response(request, {"code": exc.code, "message": str(exc)}, status=403)
+
+
+@api.exception_handler(FakturaflytError)
+def invalid(request: HttpRequest, exc: FakturaflytError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": exc.code, "message": str(exc), "problems": [p.as_dict() for p in exc.problems]},
+        status=422,
+    )

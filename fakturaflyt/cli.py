@@ -1,0 +1,274 @@
+"""The ``fakturaflyt`` command (Typer). See docs/cli.md and DESIGN.md section 5.
+
+Exit codes: 0 success, 1 the input is invalid (problems listed), 2 usage or system error.
+Every command that reports data takes ``--json``; JSON amounts are strings. The database
+is chosen by ``DATABASE_URL`` for every command. Commands that only read files do not
+set up Django.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="fakturaflyt",
+    help="Fakturaflyt: invoices, ledger and payments for Norwegian businesses.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+companies_app = typer.Typer(help="Companies in the database.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+kid_app = typer.Typer(help="KID numbers (MOD10 / MOD11).", no_args_is_help=True)
+token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+app.add_typer(companies_app, name="companies")
+app.add_typer(audit_app, name="audit")
+app.add_typer(kid_app, name="kid")
+app.add_typer(token_app, name="token")
+
+console = Console(stderr=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def django_setup() -> None:
+    """Configure Django for commands that use the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fakturaflyt.settings")
+    import django
+
+    django.setup()
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fail(message: str, code: int = 1, problems: list[dict[str, str]] | None = None, as_json: bool = False) -> NoReturn:
+    if as_json:
+        emit_json({"ok": False, "message": message, "problems": problems or []})
+    else:
+        console.print(f"[red]{message}[/red]")
+        for p in problems or []:
+            console.print(f"  {p['code']}: {p['message']}" + (f" ({p['location']})" if p.get("location") else ""))
+    raise typer.Exit(code)
+
+
+def _company(orgnr: str) -> Any:
+    from fakturaflyt.companies.models import Company
+    from fakturaflyt.core.errors import FormatError
+    from fakturaflyt.core.identifiers import normalise_orgnr
+
+    try:
+        company = Company.objects.filter(orgnr=normalise_orgnr(orgnr)).first()
+    except FormatError as exc:
+        fail(str(exc), 2)
+    if company is None:
+        fail(f"No company with org.nr {orgnr} in this database.", 2)
+    return company
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database schema."""
+    django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    console.print("Database is up to date.")
+
+
+@app.command()
+def demo(as_json: JsonOpt = False) -> None:
+    """Load the demo company (idempotent) and print its org.nr and the demo users."""
+    django_setup()
+    from fakturaflyt.companies.demo import DEMO_USERS, load_demo
+
+    company = load_demo()
+    users = [{"email": u.email, "password": u.password, "role": str(u.role)} for u in DEMO_USERS]
+    if as_json:
+        emit_json({"orgnr": company.orgnr, "name": company.name, "users": users})
+        return
+    table = Table(title=f"Demo: {company.name} (org.nr {company.orgnr})")
+    for col in ("user (e-mail)", "password", "role"):
+        table.add_column(col)
+    for u in users:
+        table.add_row(u["email"], u["password"], u["role"])
+    Console().print(table)
+
+
+@app.command()
+def run(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Gunicorn worker processes (default: one per core).")] = 0,
+    load_demo_data: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Load the demo company if the database is empty.")
+    ] = True,
+) -> None:
+    """Migrate, load the demo company if the database is empty, collect static files and serve with gunicorn."""
+    django_setup()
+    from django.core.management import call_command
+
+    from fakturaflyt.companies.models import Company
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if load_demo_data and not Company.objects.exists():
+        demo(as_json=False)
+    elif load_demo_data:
+        from fakturaflyt.companies.demo import DEMO_USERS
+
+        console.print("Demo users: " + ", ".join(f"{u.email} / {u.password}" for u in DEMO_USERS))
+    n = workers or (os.cpu_count() or 1)
+    console.print(f"Fakturaflyt on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)  workers: {n}")
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or shutil.which("gunicorn")
+    if gunicorn is None:
+        fail("gunicorn is not installed; run `make run` or `pip install -e .`", 2)
+    # Replace this process with the server, so signals reach gunicorn directly.
+    os.execv(  # noqa: S606
+        gunicorn,
+        [
+            gunicorn,
+            "fakturaflyt.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(n),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "20",
+        ],
+    )
+
+
+@companies_app.command("list")
+def companies_list(as_json: JsonOpt = False) -> None:
+    """Companies in the database: org.nr and name."""
+    django_setup()
+    from fakturaflyt.companies.models import Company
+
+    rows = [{"orgnr": c.orgnr, "name": c.name} for c in Company.objects.order_by("name")]
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("org.nr", "name")
+    for r in rows:
+        table.add_row(r["orgnr"], r["name"])
+    Console().print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    company: Annotated[str | None, typer.Option("--company", help="Org.nr; default: every company.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recompute the hash chain; exit 1 and name every edited or deleted event."""
+    django_setup()
+    from fakturaflyt.companies.models import Company
+    from fakturaflyt.ledger.audit import verify
+
+    companies = [_company(company)] if company else list(Company.objects.order_by("name"))
+    report = []
+    for c in companies:
+        problems = verify(c)
+        report.append(
+            {
+                "orgnr": c.orgnr,
+                "name": c.name,
+                "events": c.audit_events.count(),
+                "ok": not problems,
+                "problems": [p.as_dict() for p in problems],
+            }
+        )
+    ok = all(r["ok"] for r in report)
+    if as_json:
+        emit_json({"ok": ok, "companies": report})
+    else:
+        for r in report:
+            mark = "[green]OK[/green]" if r["ok"] else "[red]TAMPERED[/red]"
+            Console().print(f"{r['orgnr']} {r['name']}: {r['events']} events, {mark}")
+            for p in r["problems"]:
+                Console().print(f"  {p['code']} {p['location']}: {p['message']}")
+    raise typer.Exit(0 if ok else 1)
+
+
+@kid_app.command("make")
+def kid_make(
+    base: str,
+    method: Annotated[str, typer.Option(help="mod10 or mod11")] = "mod10",
+    length: Annotated[int | None, typer.Option(help="Total KID length (zero-padded).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add the check digit to a KID base number."""
+    from fakturaflyt.core.errors import FormatError
+    from fakturaflyt.core.identifiers import make_kid
+
+    if method not in ("mod10", "mod11"):
+        fail("--method must be mod10 or mod11", 2, as_json=as_json)
+    try:
+        kid = make_kid(base, method, length=length)  # type: ignore[arg-type]
+    except FormatError as exc:
+        fail(str(exc), 1, [p.as_dict() for p in exc.problems], as_json)
+    if as_json:
+        emit_json({"kid": kid, "method": method})
+    else:
+        print(kid)
+
+
+@kid_app.command("check")
+def kid_check(kid: str, as_json: JsonOpt = False) -> None:
+    """Check a KID's check digit; prints the method it satisfies."""
+    from fakturaflyt.core.errors import FormatError
+    from fakturaflyt.core.identifiers import kid_method, validate_kid
+
+    try:
+        validate_kid(kid)
+    except FormatError as exc:
+        fail(str(exc), 1, [p.as_dict() for p in exc.problems], as_json)
+    method = kid_method(kid)
+    if as_json:
+        emit_json({"kid": kid, "valid": True, "method": method})
+    else:
+        print(f"{kid}: valid ({method})")
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Option("--user", help="Username (e-mail) of the token's owner.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a personal API token and print it once."""
+    django_setup()
+    from django.contrib.auth import get_user_model
+
+    from fakturaflyt.api.auth import issue_token
+
+    owner = get_user_model().objects.filter(username=user).first()
+    if owner is None:
+        fail(f"No user {user}.", 2, as_json=as_json)
+    key = issue_token(owner, name)
+    if as_json:
+        emit_json({"user": user, "name": name, "token": key})
+    else:
+        print(key)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""URL map: the web UI, the API under /api/ (docs at /api/docs) and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from fakturaflyt.api.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("fakturaflyt.web.urls")),
+]
