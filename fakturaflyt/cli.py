@@ -45,6 +45,21 @@ def django_setup() -> None:
     django.setup()
 
 
+def require_migrated() -> None:
+    """Exit 2 with a clear message when the database lacks tables or migrations."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as exc:
+        fail(f"Cannot open the database ({exc}). Check DATABASE_URL.", 2)
+    if pending:
+        fail(f"The database {connection.settings_dict['NAME']} is not up to date: run `fakturaflyt migrate` first.", 2)
+
+
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -87,7 +102,11 @@ def migrate() -> None:
 def demo(as_json: JsonOpt = False) -> None:
     """Load the demo company (idempotent) and print its org.nr and the demo users."""
     django_setup()
+    from django.core.management import call_command
+
     from fakturaflyt.companies.demo import DEMO_USERS, load_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
 
     company = load_demo()
     users = [{"email": u.email, "password": u.password, "role": str(u.role)} for u in DEMO_USERS]
@@ -154,6 +173,7 @@ def run(
 def companies_list(as_json: JsonOpt = False) -> None:
     """Companies in the database: org.nr and name."""
     django_setup()
+    require_migrated()
     from fakturaflyt.companies.models import Company
 
     rows = [{"orgnr": c.orgnr, "name": c.name} for c in Company.objects.order_by("name")]
@@ -173,6 +193,7 @@ def audit_verify(
 ) -> None:
     """Recompute the hash chain; exit 1 and name every edited or deleted event."""
     django_setup()
+    require_migrated()
     from fakturaflyt.companies.models import Company
     from fakturaflyt.ledger.audit import verify
 
@@ -249,6 +270,7 @@ def token_create(
 ) -> None:
     """Create a personal API token and print it once."""
     django_setup()
+    require_migrated()
     from django.contrib.auth import get_user_model
 
     from fakturaflyt.api.auth import issue_token

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,9 +34,55 @@ def _allow_test_flush() -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     import django
+    from django.conf import settings
 
+    # The default PBKDF2 hasher makes each demo or fixture user cost about 0.2 s; tests need no strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     django.setup()
     _allow_test_flush()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest, tmp_path_factory
+) -> None:
+    """Test databases that lock like the real ones, and that parallel runs do not share.
+
+    SQLite: Django's default test database is an in-memory, shared-cache database, where a
+    second writer fails at once with "database table is locked" instead of waiting for the
+    IMMEDIATE transaction ahead of it (the busy timeout does not apply to shared-cache locks).
+    That is not how the product's file database behaves, so tests get a file database in a
+    temporary directory: concurrent posters then queue exactly as they do in production.
+    PostgreSQL: the test database name gets this process's id, so two runs against one
+    server (two engineers, two checkouts) do not drop each other's database.
+    """
+    from django.conf import settings
+
+    if request.config.getvalue("reuse_db"):
+        return
+    for alias, db in settings.DATABASES.items():
+        test = db.setdefault("TEST", {})
+        if db["ENGINE"] == "django.db.backends.sqlite3":
+            if not test.get("NAME") or test["NAME"] == ":memory:":
+                test["NAME"] = str(tmp_path_factory.mktemp("db") / f"test_{alias}.sqlite3")
+        else:
+            test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_p{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request: pytest.FixtureRequest):
+    """After the run, end sessions that threads left open on this run's PostgreSQL test database
+    (a live server's request threads, say), so that it can be dropped instead of left behind.
+    The database name is this process's own (see above), so every such session is ours."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and not request.config.getvalue("reuse_db"):
+        with django_db_blocker.unblock(), connection.cursor() as cur:
+            cur.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(scope="session")
@@ -74,3 +124,78 @@ def user_factory(db):
         return get_user_model().objects.create_user(username, username, password)
 
     return make
+
+
+@pytest.fixture
+def post(db):
+    """Factory: post a voucher through the service (default: 100,00 from bank 1920 to expense 6300)."""
+    from fakturaflyt.core.ledger import VoucherLine
+    from fakturaflyt.ledger.services import post_voucher
+
+    def make(
+        company,
+        lines: list[VoucherLine] | None = None,
+        *,
+        amount: str = "100.00",
+        actor: Any = None,
+        on: date = date(2026, 3, 1),
+        series: str = "GL",
+        text: str = "Test voucher",
+    ):
+        if lines is None:
+            lines = [VoucherLine("6300", debit=Decimal(amount)), VoucherLine("1920", credit=Decimal(amount))]
+        return post_voucher(company, actor, voucher_date=on, description=text, lines=lines, series=series)
+
+    return make
+
+
+ROLES = ("admin", "accountant", "approver", "requester", "supplier", "auditor")
+
+
+@dataclass
+class World:
+    """Two companies: A with a user in every role (and suppliers), B with one accountant."""
+
+    a: Any
+    b: Any
+    users: dict[str, Any]  # role -> user in company A
+    b_user: Any  # accountant in company B, no membership in A
+    supplier: Any  # the supplier contact's supplier, in A
+    other_supplier: Any  # another supplier of A
+    memberships: dict[str, Any] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(make_company, user_factory) -> World:
+    from fakturaflyt.companies.roles import Role
+    from fakturaflyt.companies.services import add_member
+    from fakturaflyt.payables.models import Supplier
+
+    a = make_company("924753811", "Alfa AS")
+    b = make_company("923609016", "Beta AS")
+    supplier = Supplier.objects.create(company=a, number=1, name="Bergen Kontorutstyr AS", orgnr="987654325")
+    other = Supplier.objects.create(company=a, number=2, name="Fjordnett Telekom AS", orgnr="998811228")
+    users = {role: user_factory(f"{role}@alfa.test") for role in ROLES}
+    memberships = {
+        role: add_member(
+            None,
+            a,
+            users[role],
+            Role(role),
+            approval_limit=Decimal("50000.00") if role == "approver" else None,
+            supplier=supplier if role == "supplier" else None,
+        )
+        for role in ROLES
+    }
+    b_user = user_factory("accountant@beta.test")
+    add_member(None, b, b_user, Role.ACCOUNTANT)
+    return World(a, b, users, b_user, supplier, other, memberships)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """The manifest storage needs ``collectstatic``; tests render ``{% static %}`` from the finders instead."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -28,7 +28,10 @@ api.add_router("/companies/{orgnr}", ledger_router)
 
 @api.exception_handler(NotAllowed)
 def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
-    return api.create_response(request, {"code": exc.code, "message": str(exc)}, status=403)
+    body = {"code": exc.code, "message": str(exc)}
+    if exc.perm is not None:
+        body["permission"] = exc.perm.value
+    return api.create_response(request, body, status=403)
 
 
 @api.exception_handler(FakturaflytError)

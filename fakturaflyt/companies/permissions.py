@@ -14,6 +14,7 @@ from typing import TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext
 
 from fakturaflyt.companies.models import Company, Membership
 from fakturaflyt.companies.roles import Perm, Role, permissions_of
@@ -25,9 +26,15 @@ AnyUser = AbstractBaseUser | AnonymousUser
 class NotAllowed(PermissionDenied):
     """Raised with a stable code when a user lacks a membership or a permission."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, perm: Perm | None = None) -> None:
         self.code = code
+        self.perm = perm
         super().__init__(message)
+
+
+def not_member() -> NotAllowed:
+    """The one answer for "no such company" and "not your company", so outsiders learn nothing."""
+    return NotAllowed("FF-NOT-MEMBER", gettext("You do not have access to this company."))
 
 
 def membership(user: AnyUser, company: Company | int) -> Membership | None:
@@ -63,12 +70,17 @@ def require(user: AnyUser, company: Company | int | None, perm: Perm) -> Members
     The message does not reveal whether a company the user is not a member of exists.
     """
     if company is None:
-        raise NotAllowed("FF-NO-COMPANY", "Choose a company first.")
+        raise NotAllowed("FF-NO-COMPANY", gettext("Choose a company first."))
     m = membership(user, company)
     if m is None:
-        raise NotAllowed("FF-NOT-MEMBER", "You do not have access to this company.")
+        raise not_member()
     if perm not in permissions_of(m.role):
-        raise NotAllowed("FF-ROLE-FORBIDS", f"Your role ({m.get_role_display()}) does not allow this ({perm.value}).")
+        raise NotAllowed(
+            "FF-ROLE-FORBIDS",
+            gettext("Your role in %(company)s is %(role)s, which does not allow this.")
+            % {"company": m.company.name, "role": m.get_role_display()},
+            perm,
+        )
     return m
 
 

@@ -60,10 +60,16 @@ def verify_chain(events: Iterable[tuple[int, Mapping[str, Any], str, str]]) -> l
     for seq, content, prev_hash, stored in events:
         if seq != expected_seq or prev_hash != previous:
             missing = f"events {expected_seq} to {seq - 1} are missing" if seq > expected_seq else "the chain is broken"
-            problems.append(Problem("FF-AUDIT-GAP", f"before event {seq}: {missing} (deleted or reordered)", f"seq {seq}"))
+            problems.append(
+                Problem("FF-AUDIT-GAP", f"before event {seq}: {missing} (deleted or reordered)", f"seq {seq}")
+            )
         if event_hash(prev_hash, content) != stored:
             problems.append(
-                Problem("FF-AUDIT-HASH", f"event {seq} does not match its hash: it was edited after it was written", f"seq {seq}")
+                Problem(
+                    "FF-AUDIT-HASH",
+                    f"event {seq} does not match its hash: it was edited after it was written",
+                    f"seq {seq}",
+                )
             )
         previous = stored
         expected_seq = seq + 1

@@ -23,7 +23,10 @@ from decimal import Decimal
 from fakturaflyt.core.errors import Problem
 from fakturaflyt.core.money import D, format_nok
 
-__all__ = ["D", "VoucherLine", "check_voucher", "reversal_lines", "totals"]
+__all__ = ["MAX_AMOUNT", "D", "VoucherLine", "check_voucher", "reversal_lines", "totals"]
+
+# Amounts are stored as DECIMAL(18, 2): at most 16 digits before the decimal mark.
+MAX_AMOUNT = Decimal(10) ** 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,23 +60,37 @@ def check_voucher(lines: Sequence[VoucherLine]) -> list[Problem]:
         problems.append(
             Problem("FF-LEDGER-EMPTY", "A voucher needs at least two lines (a debit and a credit).", "lines")
         )
+    out_of_range = False
     for i, ln in enumerate(lines, start=1):
         where = f"line {i}"
         if not ln.account:
             problems.append(Problem("FF-LEDGER-LINE", "The line has no account.", where))
-        if ln.debit < 0 or ln.credit < 0:
+        finite = ln.debit.is_finite() and ln.credit.is_finite()  # NaN and infinity are reported below
+        if finite and (ln.debit < 0 or ln.credit < 0):
             problems.append(Problem("FF-LEDGER-LINE", "Amounts are entered as positive debit or credit.", where))
-        elif (ln.debit > 0) == (ln.credit > 0):
+        elif finite and (ln.debit > 0) == (ln.credit > 0):
             problems.append(
                 Problem("FF-LEDGER-LINE", "Enter an amount as either debit or credit, not both or neither.", where)
             )
         for side, amount in (("debit", ln.debit), ("credit", ln.credit)):
-            if amount != amount.quantize(Decimal("0.01")):
+            if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+                out_of_range = True
+                problems.append(
+                    Problem(
+                        "FF-LEDGER-LINE",
+                        f"The {side} {amount} is not an amount the books can hold (at most 16 digits before the decimal mark).",
+                        where,
+                    )
+                )
+            elif amount != amount.quantize(Decimal("0.01")):
                 problems.append(
                     Problem("FF-LEDGER-LINE", f"The {side} {amount} has more than two decimals (øre).", where)
                 )
         if len(ln.currency) != 3 or not ln.currency.isalpha():
             problems.append(Problem("FF-LEDGER-LINE", f"Currency {ln.currency!r} is not an ISO 4217 code.", where))
+    if out_of_range:
+        # The sums of such amounts cannot be compared or printed; the line problems say what to fix.
+        return problems
     debit, credit = totals(lines)
     if debit != credit:
         problems.append(

@@ -7,30 +7,31 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from fakturaflyt.ledger.admin_audit import AuditedAdmin
 from fakturaflyt.ledger.models import Account, AuditEvent, Department, NumberSeries, Posting, Project, VatCode, Voucher
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(AuditedAdmin):
     list_display = ["number", "name", "company", "account_type", "standard_account", "default_vat_code", "is_active"]
     list_filter = ["company", "account_type", "is_active"]
     search_fields = ["number", "name"]
 
 
 @admin.register(VatCode)
-class VatCodeAdmin(admin.ModelAdmin):
+class VatCodeAdmin(AuditedAdmin):
     list_display = ["code", "name", "rate", "direction", "standard_tax_code", "company"]
     list_filter = ["company", "direction"]
 
 
 @admin.register(Department, Project)
-class DimensionAdmin(admin.ModelAdmin):
+class DimensionAdmin(AuditedAdmin):
     list_display = ["code", "name", "company", "is_active"]
     list_filter = ["company", "is_active"]
 
 
 @admin.register(NumberSeries)
-class NumberSeriesAdmin(admin.ModelAdmin):
+class NumberSeriesAdmin(AuditedAdmin):
     list_display = ["code", "name", "company"]
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema, Status
 
 from fakturaflyt.companies.api import company_by_orgnr
 from fakturaflyt.companies.models import Membership
-from fakturaflyt.companies.permissions import require
+from fakturaflyt.companies.permissions import not_member, require
 from fakturaflyt.companies.roles import Perm
+from fakturaflyt.core.errors import FakturaflytError, FormatError, Problem
 from fakturaflyt.core.ledger import VoucherLine
 from fakturaflyt.core.money import D
 from fakturaflyt.ledger import audit, reports, services
@@ -24,9 +26,18 @@ from fakturaflyt.ledger.models import Account, VatCode, Voucher
 
 router = Router(tags=["ledger"])
 
+# The router is mounted under ``/companies/{orgnr}``: ninja only treats a parameter as part of
+# the path when it appears in the operation's own path, so ``orgnr`` must be declared as one.
+OrgNr = Annotated[str, Path(description="The company's organisation number (9 digits)")]
+
 
 def _member(request: HttpRequest, orgnr: str, perm: Perm) -> Membership:
-    return require(request.user, company_by_orgnr(orgnr), perm)
+    company = company_by_orgnr(orgnr)
+    if company is None:
+        # The same answer as for a company the user is not a member of: the API must not tell
+        # an outsider which organisation numbers keep their books here.
+        raise not_member()
+    return require(request.user, company, perm)
 
 
 class AccountOut(Schema):
@@ -148,12 +159,44 @@ def voucher_out(v: Voucher) -> VoucherOut:
     )
 
 
-def _optional(value: str | None) -> Decimal | None:
-    return D(value) if value not in (None, "") else None
+def _lines(lines_in: list[LineIn]) -> list[VoucherLine]:
+    """The posted lines as core lines; every unreadable amount is reported, not just the first."""
+    problems: list[Problem] = []
+
+    def amount(value: str | None, where: str) -> Decimal | None:
+        if value in (None, ""):
+            return None
+        try:
+            return D(value)
+        except FormatError as exc:
+            problems.extend(Problem(p.code, p.message, where) for p in exc.problems)
+            return None
+
+    lines = []
+    for i, ln in enumerate(lines_in, start=1):
+        debit = amount(ln.debit, f"line {i} debit")
+        credit = amount(ln.credit, f"line {i} credit")
+        lines.append(
+            VoucherLine(
+                account=ln.account,
+                debit=debit or Decimal(0),
+                credit=credit or Decimal(0),
+                description=ln.description,
+                vat_code=ln.vat_code,
+                department=ln.department,
+                project=ln.project,
+                currency=ln.currency,
+                currency_amount=amount(ln.currency_amount, f"line {i} currency_amount"),
+                exchange_rate=amount(ln.exchange_rate, f"line {i} exchange_rate"),
+            )
+        )
+    if problems:
+        raise FakturaflytError(problems)
+    return lines
 
 
 @router.get("/accounts", response=list[AccountOut], summary="Chart of accounts")
-def accounts(request: HttpRequest, orgnr: str) -> list[AccountOut]:
+def accounts(request: HttpRequest, orgnr: OrgNr) -> list[AccountOut]:
     m = _member(request, orgnr, Perm.VIEW_LEDGER)
     return [
         AccountOut(
@@ -169,7 +212,7 @@ def accounts(request: HttpRequest, orgnr: str) -> list[AccountOut]:
 
 
 @router.get("/vat-codes", response=list[VatCodeOut], summary="VAT codes")
-def vat_codes(request: HttpRequest, orgnr: str) -> list[VatCodeOut]:
+def vat_codes(request: HttpRequest, orgnr: OrgNr) -> list[VatCodeOut]:
     m = _member(request, orgnr, Perm.VIEW_LEDGER)
     return [
         VatCodeOut(
@@ -181,7 +224,11 @@ def vat_codes(request: HttpRequest, orgnr: str) -> list[VatCodeOut]:
 
 @router.get("/vouchers", response=list[VoucherOut], summary="Posted vouchers, newest first")
 def vouchers(
-    request: HttpRequest, orgnr: str, date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 100
+    request: HttpRequest,
+    orgnr: OrgNr,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 100,
 ) -> list[VoucherOut]:
     m = _member(request, orgnr, Perm.VIEW_LEDGER)
     qs = Voucher.objects.filter(company=m.company).select_related("series", "reverses__series", "posted_by")
@@ -193,23 +240,9 @@ def vouchers(
 
 
 @router.post("/vouchers", response={201: VoucherOut}, summary="Post a balanced voucher")
-def post_voucher(request: HttpRequest, orgnr: str, payload: VoucherIn) -> tuple[int, VoucherOut]:
+def post_voucher(request: HttpRequest, orgnr: OrgNr, payload: VoucherIn) -> Status[VoucherOut]:
     m = _member(request, orgnr, Perm.POST_VOUCHER)
-    lines = [
-        VoucherLine(
-            account=ln.account,
-            debit=D(ln.debit),
-            credit=D(ln.credit),
-            description=ln.description,
-            vat_code=ln.vat_code,
-            department=ln.department,
-            project=ln.project,
-            currency=ln.currency,
-            currency_amount=_optional(ln.currency_amount),
-            exchange_rate=_optional(ln.exchange_rate),
-        )
-        for ln in payload.lines
-    ]
+    lines = _lines(payload.lines)
     voucher = services.post_voucher(
         m.company,
         request.user,
@@ -219,25 +252,25 @@ def post_voucher(request: HttpRequest, orgnr: str, payload: VoucherIn) -> tuple[
         series=payload.series,
         source="api",
     )
-    return 201, voucher_out(voucher)
+    return Status(201, voucher_out(voucher))
 
 
 @router.get("/vouchers/{voucher_id}", response=VoucherOut, summary="One voucher with its lines")
-def voucher(request: HttpRequest, orgnr: str, voucher_id: int) -> VoucherOut:
+def voucher(request: HttpRequest, orgnr: OrgNr, voucher_id: int) -> VoucherOut:
     m = _member(request, orgnr, Perm.VIEW_LEDGER)
     return voucher_out(get_object_or_404(Voucher.objects.select_related("series"), pk=voucher_id, company=m.company))
 
 
 @router.post("/vouchers/{voucher_id}/reverse", response={201: VoucherOut}, summary="Correct a voucher by reversing it")
-def reverse(request: HttpRequest, orgnr: str, voucher_id: int, payload: ReverseIn) -> tuple[int, VoucherOut]:
+def reverse(request: HttpRequest, orgnr: OrgNr, voucher_id: int, payload: ReverseIn) -> Status[VoucherOut]:
     m = _member(request, orgnr, Perm.POST_VOUCHER)
     original = get_object_or_404(Voucher.objects.select_related("series"), pk=voucher_id, company=m.company)
     reversal = services.reverse_voucher(original, request.user, reversal_date=payload.date, reason=payload.reason)
-    return 201, voucher_out(reversal)
+    return Status(201, voucher_out(reversal))
 
 
 @router.get("/trial-balance", response=list[TrialBalanceRowOut], summary="Trial balance (saldobalanse)")
-def trial_balance(request: HttpRequest, orgnr: str, date_from: dt.date, date_to: dt.date) -> list[TrialBalanceRowOut]:
+def trial_balance(request: HttpRequest, orgnr: OrgNr, date_from: dt.date, date_to: dt.date) -> list[TrialBalanceRowOut]:
     m = _member(request, orgnr, Perm.VIEW_LEDGER)
     return [
         TrialBalanceRowOut(
@@ -253,7 +286,7 @@ def trial_balance(request: HttpRequest, orgnr: str, date_from: dt.date, date_to:
 
 
 @router.get("/audit/verify", response=AuditVerifyOut, summary="Check the audit log's hash chain")
-def audit_verify(request: HttpRequest, orgnr: str) -> AuditVerifyOut:
+def audit_verify(request: HttpRequest, orgnr: OrgNr) -> AuditVerifyOut:
     m = _member(request, orgnr, Perm.VIEW_AUDIT)
     problems = audit.verify(m.company)
     count = m.company.audit_events.count()

@@ -285,14 +285,23 @@ class Posting(models.Model):
         raise ImmutableError("A posting")
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: object) -> int:
+        raise LedgerError(LedgerErrorCode.AUDIT_APPEND_ONLY, "The audit log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise LedgerError(LedgerErrorCode.AUDIT_APPEND_ONLY, "The audit log is append-only.")
+
+
 class AuditEvent(models.Model):
     """One business action, hash-chained per company (see :mod:`fakturaflyt.core.auditchain`)."""
 
     company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="audit_events")
     seq = models.PositiveBigIntegerField()
     at = models.DateTimeField()
+    # PROTECT, not SET_NULL: the log never changes, so a user who acted is deactivated, not deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(max_length=200)
     action = models.CharField(max_length=100)
@@ -301,6 +310,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = models.Manager.from_queryset(AuditEventQuerySet)()
 
     class Meta:
         verbose_name = _("audit event")

@@ -1,4 +1,12 @@
-"""Trial balance (saldobalanse) and account ledger (hovedbok / kontoutskrift) from the postings."""
+"""Trial balance (saldobalanse) and account ledger (hovedbok / kontoutskrift) from the postings.
+
+Result accounts (classes 3-8) start each year at zero; balance-sheet accounts (1-2) carry
+their balance. A year's result belongs to equity from the next year on: the year-end
+closing voucher (8800 Årsresultat against 2050 Annen egenkapital) moves it there. Until
+that voucher is posted, the reports carry the result of earlier years into the opening
+balance of :data:`RETAINED_EARNINGS`, so the trial balance of a new year still balances;
+once it is posted, the result accounts of earlier years sum to zero and nothing is added.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,18 @@ from fakturaflyt.companies.models import Company
 from fakturaflyt.ledger.models import Account, Posting
 
 ZERO = Decimal("0.00")
+RETAINED_EARNINGS = "2050"  # Annen egenkapital (NS 4102)
+_BALANCE_SHEET = Q(account__number__startswith="1") | Q(account__number__startswith="2")
+
+
+def _earlier_years_result(company: Company, year: int) -> Decimal:
+    """Debit minus credit on result accounts before 1 January of ``year`` (a profit is negative)."""
+    agg = (
+        Posting.objects.filter(voucher__company=company, voucher__date__lt=date(year, 1, 1))
+        .exclude(_BALANCE_SHEET)
+        .aggregate(d=Sum("debit"), c=Sum("credit"))
+    )
+    return (agg["d"] or ZERO) - (agg["c"] or ZERO)
 
 
 @dataclass(frozen=True)
@@ -34,18 +54,18 @@ class LedgerRow:
 
 
 def trial_balance(company: Company, date_from: date, date_to: date) -> list[TrialBalanceRow]:
-    """Per account: balance before ``date_from`` (balance-sheet accounts only carry over within the
-    year for result accounts), debits and credits in the period, closing balance. Only accounts with
-    movement or a balance are listed."""
+    """Per account: balance before ``date_from`` (for result accounts only from 1 January of that
+    year; earlier years' result is carried to :data:`RETAINED_EARNINGS`), debits and credits in the
+    period, closing balance. Only accounts with movement or a balance are listed."""
     year_start = date(date_from.year, 1, 1)
     base = Posting.objects.filter(voucher__company=company)
-    opening_q = Q(voucher__date__lt=date_from) & (
-        Q(account__number__startswith="1") | Q(account__number__startswith="2") | Q(voucher__date__gte=year_start)
-    )
+    opening_q = Q(voucher__date__lt=date_from) & (_BALANCE_SHEET | Q(voucher__date__gte=year_start))
     opening = {
         r["account__number"]: (r["d"] or ZERO) - (r["c"] or ZERO)
         for r in base.filter(opening_q).values("account__number").annotate(d=Sum("debit"), c=Sum("credit"))
     }
+    if carried := _earlier_years_result(company, date_from.year):
+        opening[RETAINED_EARNINGS] = opening.get(RETAINED_EARNINGS, ZERO) + carried
     period = {
         r["account__number"]: (r["d"] or ZERO, r["c"] or ZERO)
         for r in base.filter(voucher__date__gte=date_from, voucher__date__lte=date_to)
@@ -73,6 +93,8 @@ def account_ledger(
         opening_filter &= Q(voucher__date__gte=date(date_from.year, 1, 1))
     agg = base.filter(opening_filter).aggregate(d=Sum("debit"), c=Sum("credit"))
     balance = (agg["d"] or ZERO) - (agg["c"] or ZERO)
+    if account.number == RETAINED_EARNINGS:
+        balance += _earlier_years_result(company, date_from.year)
     opening = balance
     rows = []
     postings = (

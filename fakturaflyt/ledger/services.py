@@ -31,6 +31,8 @@ from fakturaflyt.ledger.models import (
     VatCode,
     Voucher,
 )
+from fakturaflyt.payables.models import Supplier
+from fakturaflyt.receivables.models import Customer
 
 
 def _resolve(company: Company, lines: Sequence[VoucherLine]) -> tuple[list[dict[str, Any]], list[Problem]]:
@@ -47,6 +49,17 @@ def _resolve(company: Company, lines: Sequence[VoucherLine]) -> tuple[list[dict[
     projects = {
         p.code: p for p in Project.objects.filter(company=company, code__in={ln.project for ln in lines if ln.project})
     }
+    # Sub-ledger parties are checked like the dimensions: a line may only name this company's own.
+    supplier_ids = set(
+        Supplier.objects.filter(
+            company=company, pk__in={ln.supplier_id for ln in lines if ln.supplier_id is not None}
+        ).values_list("pk", flat=True)
+    )
+    customer_ids = set(
+        Customer.objects.filter(
+            company=company, pk__in={ln.customer_id for ln in lines if ln.customer_id is not None}
+        ).values_list("pk", flat=True)
+    )
     problems: list[Problem] = []
     rows: list[dict[str, Any]] = []
     for i, ln in enumerate(lines, start=1):
@@ -71,6 +84,22 @@ def _resolve(company: Company, lines: Sequence[VoucherLine]) -> tuple[list[dict[
         proj = projects.get(ln.project) if ln.project else None
         if ln.project and proj is None:
             problems.append(Problem(LedgerErrorCode.UNKNOWN_DIMENSION, f"Project {ln.project} does not exist.", where))
+        if ln.supplier_id is not None and ln.supplier_id not in supplier_ids:
+            problems.append(
+                Problem(
+                    LedgerErrorCode.UNKNOWN_DIMENSION,
+                    f"Supplier {ln.supplier_id} is not a supplier of this company.",
+                    where,
+                )
+            )
+        if ln.customer_id is not None and ln.customer_id not in customer_ids:
+            problems.append(
+                Problem(
+                    LedgerErrorCode.UNKNOWN_DIMENSION,
+                    f"Customer {ln.customer_id} is not a customer of this company.",
+                    where,
+                )
+            )
         rows.append(
             {
                 "line": i,
@@ -152,8 +181,14 @@ def post_voucher(
     return voucher
 
 
+@transaction.atomic
 def reverse_voucher(voucher: Voucher, actor: Any, *, reversal_date: date | None = None, reason: str = "") -> Voucher:
-    """Post the correction voucher that cancels ``voucher`` (same lines, debit and credit swapped)."""
+    """Post the correction voucher that cancels ``voucher`` (same lines, debit and credit swapped).
+
+    The original is locked first, so of two users reversing it at once one posts the reversal
+    and the other is told it is already reversed.
+    """
+    voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     if Voucher.objects.filter(reverses=voucher).exists():
         raise LedgerError(LedgerErrorCode.ALREADY_REVERSED, f"Voucher {voucher.label} is already reversed.")
     if voucher.reverses_id is not None:

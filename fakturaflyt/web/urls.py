@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from fakturaflyt.web import views
 
@@ -11,4 +11,10 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("company/switch/", views.switch_company, name="switch_company"),
+    path("bank/", views.bank, name="bank"),
+    path("cards/", views.cards, name="cards"),
+    path("ledger/", include("fakturaflyt.ledger.urls")),
+    path("payables/", include("fakturaflyt.payables.urls")),
+    path("receivables/", include("fakturaflyt.receivables.urls")),
 ]

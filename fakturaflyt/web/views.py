@@ -1,14 +1,80 @@
-"""The web shell: dashboard and company switcher. Area pages live in each app's views."""
+"""The web shell: dashboard, supplier portal home, company switcher and the bank/cards placeholders.
+
+Area pages live in each app's ``views.py``; this module holds only what belongs to the shell.
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from fakturaflyt.companies.decorators import company_view
-from fakturaflyt.companies.roles import Perm
+from fakturaflyt.companies.middleware import SESSION_KEY
+from fakturaflyt.companies.permissions import has_perm, membership, not_member
+from fakturaflyt.companies.roles import Perm, permissions_of
+from fakturaflyt.web.dashboard import ledger_figures, welcome_for
+from fakturaflyt.web.nav import visible_items
+from fakturaflyt.web.placeholders import placeholder
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: the supplier portal for supplier contacts, the dashboard for everyone else."""
+    if has_perm(getattr(request, "membership", None), Perm.SUPPLIER_PORTAL):
+        return supplier_portal(request)
+    return dashboard(request)
 
 
 @company_view(Perm.VIEW_DASHBOARD)
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {})
+def dashboard(request: HttpRequest) -> HttpResponse:
+    m = request.membership  # type: ignore[attr-defined]
+    figures = ledger_figures(m.company, timezone.localdate()) if has_perm(m, Perm.VIEW_LEDGER) else None
+    shortcuts = [item for item in visible_items({p.value for p in permissions_of(m.role)}) if item.key != "home"]
+    context = {"figures": figures, "welcome": welcome_for(m.role), "shortcuts": shortcuts}
+    return render(request, "web/home.html", context)
+
+
+@company_view(Perm.SUPPLIER_PORTAL)
+def supplier_portal(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/supplier_home.html", {"supplier": request.membership.supplier})  # type: ignore[attr-defined]
+
+
+@login_required
+@require_POST
+def switch_company(request: HttpRequest) -> HttpResponse:
+    """Make another of the user's companies the active one; refuse one they are not a member of."""
+    try:
+        company_id = int(request.POST.get("company", ""))
+    except ValueError:
+        company_id = 0
+    m = membership(request.user, company_id) if company_id else None
+    if m is None:
+        raise not_member()
+    request.session[SESSION_KEY] = m.company_id
+    messages.success(request, gettext("You are now working in %(company)s.") % {"company": m.company.name})
+    # Back to the start page: the page the user was on may show a row of the previous company.
+    return redirect("home")
+
+
+bank = placeholder(
+    Perm.VIEW_BANK,
+    _("Bank"),
+    _("Bank statements and reconciliation will be here."),
+    _("Import camt.053 and camt.054 files and Nets OCR giro files from the bank."),
+    _("Incoming payments are matched to customer invoices by KID, then by amount and reference."),
+    _("Outgoing payments are matched to the supplier invoices they paid, and the entries are posted."),
+)
+cards = placeholder(
+    Perm.VIEW_PAYABLES,
+    _("Cards"),
+    _("Company card purchases will be here."),
+    _("Import the card statement and, for Amazon, the order report."),
+    _("Each charge is matched to its orders and split into lines, with shipping shared pro rata."),
+    _("The lines are coded and posted like any other purchase."),
+)

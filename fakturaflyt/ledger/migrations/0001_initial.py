@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
                 ('data', models.JSONField(default=dict)),
                 ('prev_hash', models.CharField(max_length=64)),
                 ('hash', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audit_events', to='companies.company')),
             ],
             options={

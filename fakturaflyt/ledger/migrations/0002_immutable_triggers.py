@@ -1,6 +1,8 @@
 """Database triggers that refuse UPDATE and DELETE on vouchers, postings and audit events.
 
-The model layer already refuses; these make the database itself refuse, whatever code or
+On PostgreSQL a statement trigger refuses TRUNCATE as well (SQLite has none; its
+``DELETE FROM`` fires the row triggers). The model layer already refuses; these make the
+database itself refuse, whatever code or
 SQL tries (bokføringsloven § 10, bokføringsforskriften § 8-1). The one way through is a row
 in ``ff_ledger_guard``, written only by :func:`fakturaflyt.ledger.maintenance.guard_open`
 for test-database flushes and, later, the purge of material past its retention period.
@@ -34,6 +36,11 @@ def forwards(apps, schema_editor):
                     f"CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table} "
                     f"FOR EACH ROW EXECUTE FUNCTION ff_refuse_change()"
                 )
+                # Row triggers do not fire on TRUNCATE, which would empty the books without a trace.
+                cur.execute(
+                    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION ff_refuse_change()"
+                )
         elif conn.vendor == "sqlite":
             for table in TABLES:
                 for op in ("UPDATE", "DELETE"):
@@ -52,6 +59,7 @@ def backwards(apps, schema_editor):
         for table in TABLES:
             if conn.vendor == "postgresql":
                 cur.execute(f"DROP TRIGGER IF EXISTS {table}_immutable ON {table}")
+                cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
             else:
                 for op in ("update", "delete"):
                     cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op}")

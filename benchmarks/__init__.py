@@ -1,0 +1,1 @@
+"""Speed and accuracy benchmarks. ``make bench`` runs them all and prints figures (never asserts on time)."""
