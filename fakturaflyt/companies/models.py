@@ -113,6 +113,7 @@ class Membership(models.Model):
         help_text=_("For supplier contacts: the supplier whose documents they see."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

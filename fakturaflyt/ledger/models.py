@@ -100,41 +100,39 @@ class VatCode(models.Model):
         return f"{self.code} {self.name} ({self.rate} %)"
 
 
-class Department(models.Model):
+class Dimension(models.Model):
+    """A coding dimension of the company's books, known by a short code."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="%(class)ss")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["company", "code"]
+        constraints = [models.UniqueConstraint(fields=["company", "code"], name="uniq_%(class)s_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Department(Dimension):
     """Avdeling / cost centre."""
 
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="departments")
-    code = models.CharField(_("code"), max_length=20)
-    name = models.CharField(_("name"), max_length=200)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
+    class Meta(Dimension.Meta):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-        ordering = ["company", "code"]
-        constraints = [models.UniqueConstraint(fields=["company", "code"], name="uniq_department_code")]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
 
-class Project(models.Model):
-    """Prosjekt: a dimension for costs and income."""
+class Project(Dimension):
+    """Prosjekt: a dimension for costs and income, optionally for one customer."""
 
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="projects")
-    code = models.CharField(_("code"), max_length=20)
-    name = models.CharField(_("name"), max_length=200)
     customer = models.ForeignKey("receivables.Customer", on_delete=models.PROTECT, null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
+    class Meta(Dimension.Meta):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        ordering = ["company", "code"]
-        constraints = [models.UniqueConstraint(fields=["company", "code"], name="uniq_project_code")]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
 
 class NumberSeries(models.Model):

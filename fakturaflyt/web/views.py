@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fakturaflyt.companies.decorators import company_view
-from fakturaflyt.companies.middleware import SESSION_KEY
+from fakturaflyt.companies.middleware import remember_company
 from fakturaflyt.companies.permissions import has_perm, membership, not_member
 from fakturaflyt.companies.roles import Perm, permissions_of
 from fakturaflyt.web.dashboard import ledger_figures, welcome_for
@@ -56,7 +56,7 @@ def switch_company(request: HttpRequest) -> HttpResponse:
     m = membership(request.user, company_id) if company_id else None
     if m is None:
         raise not_member()
-    request.session[SESSION_KEY] = m.company_id
+    remember_company(request, m)
     messages.success(request, gettext("You are now working in %(company)s.") % {"company": m.company.name})
     # Back to the start page: the page the user was on may show a row of the previous company.
     return redirect("home")

@@ -138,6 +138,25 @@ def test_switching_to_a_company_you_are_not_a_member_of_is_refused(client, demo_
     assert "Du har ikke tilgang til dette selskapet." in html
 
 
+def test_a_new_login_continues_in_the_company_last_chosen(client, demo_company, make_company, member):
+    # given a user in two companies ("Aaa" comes first by name)
+    first_by_name = make_company(orgnr=OTHER_ORGNR, name="Aaa Regnskap AS")
+    user = member(demo_company, Role.ACCOUNTANT)
+    from fakturaflyt.companies.services import add_member
+
+    add_member(None, first_by_name, user, Role.ACCOUNTANT)
+    client.force_login(user)
+    client.get(reverse("home"))
+    assert client.session[SESSION_KEY] == first_by_name.pk
+    # when they switch to the demo company and log in again later
+    client.post(reverse("switch_company"), {"company": demo_company.pk})
+    client.logout()
+    client.force_login(user)
+    client.get(reverse("home"))
+    # then they are back in the demo company
+    assert client.session[SESSION_KEY] == demo_company.pk
+
+
 def test_switching_needs_a_post(client, demo_company):
     client.force_login(demo_user(Role.ACCOUNTANT))
     assert client.get(reverse("switch_company")).status_code == 405

@@ -78,6 +78,7 @@ class Migration(migrations.Migration):
                 ('role', models.CharField(choices=[('admin', 'Administrator'), ('accountant', 'Accountant'), ('approver', 'Approver'), ('requester', 'Requester'), ('supplier', 'Supplier contact'), ('auditor', 'Auditor')], max_length=20, verbose_name='role')),
                 ('approval_limit', models.DecimalField(blank=True, decimal_places=2, help_text='Highest invoice amount this approver may approve; empty means no approval right.', max_digits=18, null=True, verbose_name='approval limit (NOK)')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='companies.company')),
             ],

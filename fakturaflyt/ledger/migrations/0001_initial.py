@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=20, verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='departments', to='companies.company')),
+                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='companies.company')),
             ],
             options={
                 'verbose_name': 'department',
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=20, verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='projects', to='companies.company')),
+                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(class)ss', to='companies.company')),
                 ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='receivables.customer')),
             ],
             options={
