@@ -13,7 +13,7 @@ import platform
 import sys
 import tempfile
 
-BENCHMARKS = ["benchmarks.ledger_posting"]
+BENCHMARKS = ["benchmarks.ledger_posting", "benchmarks.ehf"]
 
 
 def _prepare_database() -> None:

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sys
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -28,10 +29,12 @@ companies_app = typer.Typer(help="Companies in the database.", no_args_is_help=T
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 kid_app = typer.Typer(help="KID numbers (MOD10 / MOD11).", no_args_is_help=True)
 token_app = typer.Typer(help="Personal API tokens.", no_args_is_help=True)
+ehf_app = typer.Typer(help="EHF / Peppol BIS Billing 3.0 invoices and credit notes.", no_args_is_help=True)
 app.add_typer(companies_app, name="companies")
 app.add_typer(audit_app, name="audit")
 app.add_typer(kid_app, name="kid")
 app.add_typer(token_app, name="token")
+app.add_typer(ehf_app, name="ehf")
 
 console = Console(stderr=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -283,6 +286,113 @@ def token_create(
         emit_json({"user": user, "name": name, "token": key})
     else:
         print(key)
+
+
+def _read_file(path: Path, as_json: bool) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"Cannot read {path}: {exc.strerror}", 2, as_json=as_json)
+
+
+@ehf_app.command("parse")
+def ehf_parse(file: Path, as_json: JsonOpt = False) -> None:
+    """Read a UBL Invoice or CreditNote into the invoice model (JSON with --json)."""
+    from fakturaflyt.core.ehf.jsonio import to_dict
+    from fakturaflyt.core.ehf.read import read_invoice
+    from fakturaflyt.core.errors import FakturaflytError
+
+    data = _read_file(file, as_json)
+    try:
+        invoice = read_invoice(data)
+    except FakturaflytError as exc:
+        fail(f"{file}: cannot be read as EHF", 1, [p.as_dict() for p in exc.problems], as_json)
+    if as_json:
+        emit_json(to_dict(invoice))
+        return
+    t = invoice.totals
+    table = Table(title=f"{invoice.kind} {invoice.id} ({invoice.type_code}) of {invoice.issue_date}", show_header=False)
+    table.add_row("Seller", f"{invoice.seller.registration_name}  {invoice.seller.vat_id or ''}")
+    table.add_row("Buyer", invoice.buyer.registration_name)
+    table.add_row("Due", str(invoice.due_date or "-"))
+    table.add_row("Currency", invoice.currency + (f" (VAT in {invoice.tax_currency})" if invoice.tax_currency else ""))
+    table.add_row("Lines", str(len(invoice.lines)))
+    table.add_row("Net (excl. VAT)", str(t.tax_exclusive))
+    table.add_row("VAT", str(invoice.tax_total if invoice.tax_total is not None else "-"))
+    table.add_row("Payable", str(t.payable))
+    table.add_row("KID", invoice.kid or "-")
+    Console().print(table)
+
+
+@ehf_app.command("write")
+def ehf_write(
+    model: Path,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the UBL XML.")],
+) -> None:
+    """Write the invoice model (JSON, as `ehf parse --json` prints it) as EHF XML."""
+    from fakturaflyt.core.ehf.jsonio import invoice_from_dict
+    from fakturaflyt.core.ehf.write import write_invoice
+    from fakturaflyt.core.errors import FakturaflytError
+
+    try:
+        data = json.loads(_read_file(model, False))
+    except json.JSONDecodeError as exc:
+        fail(f"{model} is not JSON: {exc}", 1)
+    try:
+        xml = write_invoice(invoice_from_dict(data))
+    except FakturaflytError as exc:
+        fail(f"{model}: cannot be written as EHF", 1, [p.as_dict() for p in exc.problems])
+    output.write_bytes(xml)
+    console.print(f"Wrote {output} ({len(xml):,} bytes).")
+
+
+@ehf_app.command("validate")
+def ehf_validate(
+    files: Annotated[list[Path], typer.Argument(help="EHF XML files.")],
+    official: Annotated[
+        bool, typer.Option("--official", help="Also run the official CEN and Peppol schematron.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """UBL XSD and business rules; exit 1 if any file is invalid."""
+    from rich.progress import track
+
+    from fakturaflyt.core.ehf.validate import validate
+
+    reports = []
+    iterable = (
+        track(files, description="Validating", console=console, transient=True)
+        if not as_json and len(files) > 3
+        else files
+    )
+    for path in iterable:
+        report = validate(_read_file(path, as_json), official=official, filename=str(path))
+        reports.append(
+            {
+                "file": str(path),
+                "valid": report.valid,
+                "document_type": report.document_type,
+                "customization_id": report.customization_id,
+                "problems": [
+                    {"rule": p.code, "severity": p.severity, "message": p.message, "location": p.location}
+                    for p in report.problems
+                ],
+            }
+        )
+    if as_json:
+        emit_json(reports)
+    else:
+        out = Console()
+        for r in reports:
+            mark = "[green]valid[/green]" if r["valid"] else "[red]INVALID[/red]"
+            out.print(f"{r['file']}: {mark} ({r['document_type'] or '?'})")
+            for p in r["problems"]:
+                colour = "red" if p["severity"] == "fatal" else "yellow"
+                out.print(
+                    f"  [{colour}]{p['rule']}[/{colour}] {p['message']}"
+                    + (f"  [dim]{p['location']}[/dim]" if p["location"] else "")
+                )
+    raise typer.Exit(0 if all(r["valid"] for r in reports) else 1)
 
 
 def main() -> None:

@@ -35,7 +35,8 @@ def to_dict(value: Any) -> Any:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(value):
             v = getattr(value, f.name)
-            if v is None or v == ():
+            # None is left out unless the field's default is something else (profile_id: None means "absent")
+            if v == () or (v is None and f.default in (None, dataclasses.MISSING)):
                 continue
             out[f.name] = to_dict(v)
         return out
@@ -52,7 +53,9 @@ def to_dict(value: Any) -> Any:
 
 @cache
 def _hints(cls: Any) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(m))
+    # The model module as both namespaces: with only globals given, a slots class's own attributes
+    # shadow the module (``Delivery.date`` the field would hide ``date`` the type).
+    return typing.get_type_hints(cls, vars(m), vars(m))
 
 
 def _convert(tp: Any, data: Any, where: str) -> Any:
@@ -103,6 +106,10 @@ def _convert(tp: Any, data: Any, where: str) -> Any:
     raise FormatError("FF-EHF-JSON", f"{where}: unsupported type {tp!r}", where)
 
 
+def _optional(tp: Any) -> bool:
+    return get_origin(tp) in (Union, types.UnionType) and type(None) in get_args(tp)
+
+
 def from_dict(cls: type[T], data: dict[str, Any], where: str = "") -> T:
     """Build a model dataclass from :func:`to_dict` output; raise ``FF-EHF-JSON`` naming the field at fault."""
     if not isinstance(data, dict):
@@ -118,6 +125,9 @@ def from_dict(cls: type[T], data: dict[str, Any], where: str = "") -> T:
         if f.name in data:
             kwargs[f.name] = _convert(hints[f.name], data[f.name], path)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            if _optional(hints[f.name]):  # to_dict leaves None out, also where the field has no default
+                kwargs[f.name] = None
+                continue
             raise FormatError("FF-EHF-JSON", f"{path} is missing", path)
     return cls(**kwargs)
 
