@@ -41,7 +41,9 @@ def test_parse_without_json_prints_a_summary(examples: Path) -> None:
     assert "TOSL108" in result.stdout and "802.00" in result.stdout
 
 
-@pytest.mark.parametrize("name", [NORWEGIAN, "peppol__base-creditnote-correction.xml", "cen-testfiles__Invoice-Max_content.xml"])
+@pytest.mark.parametrize(
+    "name", [NORWEGIAN, "peppol__base-creditnote-correction.xml", "cen-testfiles__Invoice-Max_content.xml"]
+)
 def test_parse_then_write_round_trips(examples: Path, tmp_path: Path, name: str) -> None:
     # given the model as JSON
     parsed = run("ehf", "parse", examples / name, "--json")
@@ -83,7 +85,9 @@ def test_validate_all_valid_exits_0_and_prints_a_line_per_file(examples: Path) -
 
 def test_hostile_xml_is_invalid_not_a_crash(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.xml"
-    bomb.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Invoice>&b;</Invoice>')
+    bomb.write_text(
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Invoice>&b;</Invoice>'
+    )
     result = run("ehf", "validate", bomb, "--json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)[0]["problems"][0]["rule"] == "FF-XML-DTD"
