@@ -1,7 +1,14 @@
-"""Accounts payable master data: suppliers (leverandører). Documents, approval and payment come later."""
+"""Accounts payable: suppliers (leverandører), received files, and the supplier documents in the inbox.
+
+Nothing received is ever lost: the bytes are stored content-addressed (:class:`StoredFile`,
+SHA-256) with how and when they came (:class:`Receipt`) before anything reads them; each
+receipt becomes one :class:`SupplierDocument` that moves through the pipeline states or ends in
+quarantine with its problems, from where it can be retried.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,3 +48,164 @@ class Supplier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+
+class StoredFile(models.Model):
+    """Received bytes, stored once by their SHA-256 under ``MEDIA_ROOT/received/``. Never deleted by users."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(_("content type"), max_length=100)
+    path = models.CharField(max_length=200, help_text=_("Relative to MEDIA_ROOT."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]}… ({self.size} bytes)"
+
+
+class Channel(models.TextChoices):
+    UPLOAD = "upload", _("Upload")
+    PORTAL = "portal", _("Supplier portal")
+    API = "api", _("API")
+    EMAIL = "email", _("E-mail")
+    FOLDER = "folder", _("Watched folder")
+    PEPPOL = "peppol", _("Peppol access point")
+    CLI = "cli", _("Command line")
+
+
+class Receipt(models.Model):
+    """One arrival of one file for one company: by which channel, from whom, when, as which file name."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="receipts")
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="receipts")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    sender = models.CharField(
+        _("sender"), max_length=300, blank=True, help_text=_("E-mail address, user or access point.")
+    )
+    filename = models.CharField(_("file name"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supplier = models.ForeignKey(
+        Supplier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The supplier that sent it, when known from the channel (the supplier portal)."),
+    )
+    container = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text=_("The e-mail or zip file this file came in."),
+    )
+    message_id = models.CharField(_("message id"), max_length=300, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["company", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.filename or self.file.sha256[:12]}"
+
+
+class DocumentState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    INTERPRETED = "interpreted", _("Interpreted")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    READY_FOR_CODING = "ready_for_coding", _("Ready for coding")
+    QUARANTINED = "quarantined", _("Quarantined")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class DocumentFormat(models.TextChoices):
+    UNKNOWN = "unknown", _("Unknown")
+    EHF = "ehf", _("EHF (Peppol BIS 3)")
+    PDF = "pdf", _("PDF")
+    IMAGE = "image", _("Image (scan or photo)")
+
+
+class SupplierDocument(models.Model):
+    """A received supplier invoice or credit note in the inbox (one per receipt), and what was read from it."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="supplier_documents")
+    receipt = models.OneToOneField(Receipt, on_delete=models.PROTECT, related_name="document")
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="documents")
+    state = models.CharField(_("state"), max_length=20, choices=DocumentState.choices, default=DocumentState.RECEIVED)
+    format = models.CharField(
+        _("format"), max_length=10, choices=DocumentFormat.choices, default=DocumentFormat.UNKNOWN
+    )
+    is_credit_note = models.BooleanField(_("credit note"), default=False)
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="documents")
+    invoice_number = models.CharField(_("invoice number"), max_length=100, blank=True)
+    issue_date = models.DateField(_("invoice date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    net_total = models.DecimalField(_("amount excl. VAT"), max_digits=18, decimal_places=2, null=True, blank=True)
+    vat_total = models.DecimalField(_("VAT"), max_digits=18, decimal_places=2, null=True, blank=True)
+    total = models.DecimalField(_("amount incl. VAT"), max_digits=18, decimal_places=2, null=True, blank=True)
+    kid = models.CharField("KID", max_length=25, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=11, blank=True)
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    order_reference = models.CharField(_("order reference"), max_length=100, blank=True)
+    credited_invoice_number = models.CharField(_("credits invoice"), max_length=100, blank=True)
+    fields = models.JSONField(
+        _("extracted fields"),
+        default=dict,
+        blank=True,
+        help_text=_("Per field: value, confidence (0-1), source and, for PDFs, page and position."),
+    )
+    ehf = models.JSONField(_("EHF model"), null=True, blank=True)
+    extraction_engine = models.CharField(max_length=10, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    payment_blocked = models.BooleanField(
+        _("payment blocked"),
+        default=False,
+        help_text=_("Set when the bank account differs from the supplier's known one."),
+    )
+    duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates")
+    rejected_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("supplier document")
+        verbose_name_plural = _("supplier documents")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["company", "state"]),
+            models.Index(fields=["company", "supplier", "invoice_number"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_number or self.receipt.filename or self.pk} ({self.get_state_display()})"
+
+
+class SupplierLayout(models.Model):
+    """What was learnt from corrections about where a supplier's PDF invoices put each field."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    supplier = models.OneToOneField(Supplier, on_delete=models.CASCADE, related_name="layout")
+    layout = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("supplier layout")
+        verbose_name_plural = _("supplier layouts")
+
+    def __str__(self) -> str:
+        return f"layout of {self.supplier}"
