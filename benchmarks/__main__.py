@@ -13,7 +13,7 @@ import platform
 import sys
 import tempfile
 
-BENCHMARKS = ["benchmarks.ledger_posting", "benchmarks.ehf"]
+BENCHMARKS = ["benchmarks.ledger_posting", "benchmarks.ehf", "benchmarks.intake"]
 
 
 def _prepare_database() -> None:

@@ -395,6 +395,21 @@ def ehf_validate(
     raise typer.Exit(0 if all(r["valid"] for r in reports) else 1)
 
 
+def _register_apps() -> None:
+    """Commands that live beside their app: ``import`` (payables intake) and ``pdf`` (the PDF reader)."""
+    from fakturaflyt.payables.cli import import_paths
+
+    app.command("import")(import_paths)
+    try:
+        from fakturaflyt.cli_pdf import pdf_app
+    except ImportError:  # the PDF reader's command is not installed in this build
+        return
+    app.add_typer(pdf_app, name="pdf")
+
+
+_register_apps()
+
+
 def main() -> None:
     try:
         app()

@@ -11,6 +11,13 @@
 | ``CELERY_BROKER_URL`` | unset | unset: tasks run in-process; ``redis://...``: Celery workers |
 | ``EMAIL_HOST`` ... | unset | unset: mail is written to ``<var>/mail``; set: SMTP |
 | ``FAKTURAFLYT_CORPUS`` | ``../shared/corpus`` | reference data (standard accounts) when present |
+| ``FAKTURAFLYT_INTAKE_DIR`` | ``<var>/intake`` | watched folders: ``<orgnr>/inbox``, ``<orgnr>/peppol`` |
+| ``FAKTURAFLYT_MAIL_DOMAIN`` | unset | domain of the intake addresses ``faktura+<orgnr>@<domain>`` |
+| ``FAKTURAFLYT_MAILDIR`` | unset | Maildir the mail server delivers intake mail into (polled every minute) |
+| ``FAKTURAFLYT_IMAP_URL`` | unset | ``imaps://user:password@host/INBOX``: IMAP intake mailbox (polled every minute) |
+| ``FAKTURAFLYT_CONFIDENCE_THRESHOLD`` | ``0.8`` | a field read with less confidence sends the document to review |
+| ``FAKTURAFLYT_DUPLICATE_WINDOW_DAYS`` | ``3`` | same supplier and amount within this many days is a duplicate |
+| ``FAKTURAFLYT_OCR_ENGINE`` | ``rapidocr`` | ``rapidocr`` or ``tesseract`` for scans |
 """
 
 from __future__ import annotations
@@ -169,9 +176,22 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chains-nightly": {"task": "ledger.verify_audit_chains", "schedule": crontab(hour=2, minute=30)},
+    "payables-scan-folders": {"task": "payables.scan_folders", "schedule": 60.0},
+    "payables-poll-mail": {"task": "payables.poll_mail", "schedule": 60.0},
+    "payables-process-pending": {"task": "payables.process_pending", "schedule": 300.0},
 }
 
 FAKTURAFLYT_CORPUS = Path(os.environ.get("FAKTURAFLYT_CORPUS", BASE_DIR.parent / "shared" / "corpus"))
+
+# Supplier-invoice intake (payables): watched folders, the intake mailbox, the checks.
+FAKTURAFLYT_INTAKE_DIR = Path(os.environ.get("FAKTURAFLYT_INTAKE_DIR", VAR_DIR / "intake"))
+FAKTURAFLYT_INTAKE_SETTLE_SECONDS = float(os.environ.get("FAKTURAFLYT_INTAKE_SETTLE_SECONDS", "2"))
+FAKTURAFLYT_MAIL_DOMAIN = os.environ.get("FAKTURAFLYT_MAIL_DOMAIN", "")
+FAKTURAFLYT_MAILDIR = os.environ.get("FAKTURAFLYT_MAILDIR", "")
+FAKTURAFLYT_IMAP_URL = os.environ.get("FAKTURAFLYT_IMAP_URL", "")
+FAKTURAFLYT_CONFIDENCE_THRESHOLD = float(os.environ.get("FAKTURAFLYT_CONFIDENCE_THRESHOLD", "0.8"))
+FAKTURAFLYT_DUPLICATE_WINDOW_DAYS = int(os.environ.get("FAKTURAFLYT_DUPLICATE_WINDOW_DAYS", "3"))
+FAKTURAFLYT_OCR_ENGINE = os.environ.get("FAKTURAFLYT_OCR_ENGINE", "rapidocr")
 
 LOGGING = {
     "version": 1,

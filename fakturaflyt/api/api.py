@@ -14,6 +14,8 @@ from fakturaflyt.companies.api import router as companies_router
 from fakturaflyt.companies.permissions import NotAllowed
 from fakturaflyt.core.errors import FakturaflytError
 from fakturaflyt.ledger.api import router as ledger_router
+from fakturaflyt.payables.api import alias_router as payables_alias_router
+from fakturaflyt.payables.api import router as payables_router
 
 api = NinjaAPI(
     title="Fakturaflyt API",
@@ -24,6 +26,9 @@ api = NinjaAPI(
 )
 api.add_router("", companies_router)
 api.add_router("/companies/{orgnr}", ledger_router)
+api.add_router("/companies/{orgnr}", payables_router)
+# The integrator URL, POST /api/payables/documents?company=<orgnr>, as an alias.
+api.add_router("", payables_alias_router)
 
 
 @api.exception_handler(NotAllowed)

@@ -109,6 +109,12 @@ class Receipt(models.Model):
     )
     message_id = models.CharField(_("message id"), max_length=300, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+    skipped = models.JSONField(
+        _("skipped parts"),
+        default=list,
+        blank=True,
+        help_text=_("For an e-mail or zip file: the parts that were not taken as invoices, and why."),
+    )
 
     class Meta:
         verbose_name = _("receipt")
@@ -176,8 +182,40 @@ class SupplierDocument(models.Model):
         help_text=_("Set when the bank account differs from the supplier's known one."),
     )
     duplicate_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates")
+    duplicate_dismissed = models.BooleanField(
+        _("not a duplicate"),
+        default=False,
+        help_text=_("An accountant confirmed that a same-amount, same-date invoice is a separate invoice."),
+    )
+    credits = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        help_text=_("For a credit note: the received invoice it credits."),
+    )
+    visual = models.ForeignKey(
+        StoredFile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For an EHF: the embedded PDF of the invoice (its visual presentation), stored on its own."),
+    )
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_("Embedded files of an EHF: index, name, type, size and the SHA-256 of the stored bytes."),
+    )
     rejected_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    processing_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When a worker started reading the file; another worker leaves it alone until the lease ends."),
+    )
     processed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -209,3 +247,19 @@ class SupplierLayout(models.Model):
 
     def __str__(self) -> str:
         return f"layout of {self.supplier}"
+
+
+class MailboxCursor(models.Model):
+    """How far an IMAP intake mailbox has been read: the UIDVALIDITY and the highest UID taken in."""
+
+    key = models.CharField(max_length=300, unique=True, help_text=_("The mailbox, as user@host/folder."))
+    uidvalidity = models.BigIntegerField(default=0)
+    last_uid = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mailbox cursor")
+        verbose_name_plural = _("mailbox cursors")
+
+    def __str__(self) -> str:
+        return f"{self.key} at UID {self.last_uid}"

@@ -6,6 +6,16 @@ app_name = "payables"
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/upload/", views.upload, name="upload"),
+    path("inbox/<int:pk>/", views.document_detail, name="document"),
+    path("inbox/<int:pk>/file/", views.document_file, name="document_file"),
+    path("inbox/<int:pk>/pages/<int:page>.png", views.document_page, name="document_page"),
+    path("inbox/<int:pk>/attachments/<int:index>/", views.attachment, name="attachment"),
+    path("inbox/<int:pk>/attachments/<int:index>/pages/<int:page>.png", views.attachment_page, name="attachment_page"),
+    path("inbox/<int:pk>/fields/<slug:name>/", views.document_field, name="document_field"),
+    path("inbox/<int:pk>/retry/", views.retry, name="retry"),
+    path("inbox/<int:pk>/reject/", views.reject, name="reject"),
+    path("inbox/<int:pk>/not-a-duplicate/", views.dismiss_duplicate, name="dismiss_duplicate"),
     path("suppliers/", views.supplier_list, name="suppliers"),
     path("approvals/", views.approvals, name="approvals"),
     path("payments/", views.payments, name="payments"),

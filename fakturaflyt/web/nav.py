@@ -42,7 +42,8 @@ NAV: tuple[NavItem, ...] = (
     # The reports live on ledger pages, so the item needs both permissions.
     NavItem("reports", _("Reports"), "ledger:trial_balance", (Perm.VIEW_REPORTS, Perm.VIEW_LEDGER), "books"),
 )
-SUPPLIER_NAV: tuple[NavItem, ...] = (NavItem("portal", _("Supplier portal"), "home", (Perm.SUPPLIER_PORTAL,), "start"),)
+# A supplier contact's start page is the portal, so its one item shares the key of the start page.
+SUPPLIER_NAV: tuple[NavItem, ...] = (NavItem("home", _("Supplier portal"), "home", (Perm.SUPPLIER_PORTAL,), "start"),)
 
 # Which nav item a page belongs to: "namespace:url_name" first, then "namespace:*".
 SECTIONS: dict[str, str] = {
@@ -50,6 +51,8 @@ SECTIONS: dict[str, str] = {
     "ledger:trial_balance": "reports",
     "ledger:*": "ledger",
     "payables:inbox": "inbox",
+    "payables:document": "inbox",
+    "portal:*": "home",
     "payables:suppliers": "suppliers",
     "payables:approvals": "approvals",
     "payables:payments": "payments",

@@ -16,5 +16,6 @@ urlpatterns = [
     path("cards/", views.cards, name="cards"),
     path("ledger/", include("fakturaflyt.ledger.urls")),
     path("payables/", include("fakturaflyt.payables.urls")),
+    path("portal/", include("fakturaflyt.payables.portal_urls")),
     path("receivables/", include("fakturaflyt.receivables.urls")),
 ]

@@ -42,7 +42,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @company_view(Perm.SUPPLIER_PORTAL)
 def supplier_portal(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/supplier_home.html", {"supplier": request.membership.supplier})  # type: ignore[attr-defined]
+    """The supplier portal's start page: upload invoices and follow the state of the supplier's own documents."""
+    from fakturaflyt.payables.portal import home_context
+
+    context = home_context(request)
+    # htmx (the upload script, the auto-refresh) swaps only the list of documents.
+    template = "payables/_portal_documents.html" if getattr(request, "htmx", False) else "web/supplier_home.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -44,8 +44,8 @@ def test_approver_may_open_approvals_but_not_payments(client, demo_company):
 
 def test_placeholder_says_what_will_come(client, demo_company):
     client.force_login(demo_user(Role.ACCOUNTANT))
-    html = client.get(reverse("payables:inbox")).content.decode()
-    assert "Innboks" in html and "Ikke tilgjengelig ennå" in html and "EHF" in html
+    html = client.get(reverse("payables:approvals")).content.decode()
+    assert "Attestering" in html and "Ikke tilgjengelig ennå" in html
 
 
 def test_supplier_list_shows_only_the_active_company(client, demo_company, make_company):

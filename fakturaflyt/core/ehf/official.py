@@ -87,7 +87,7 @@ _compiled: dict[Path, _Compiled] = {}
 
 
 def _compile(rules_dir: Path) -> _Compiled:
-    from saxonche import PySaxonProcessor  # type: ignore[import-not-found]  # imported late: starts a GraalVM isolate
+    from saxonche import PySaxonProcessor  # imported late: starts a GraalVM isolate
 
     processor = PySaxonProcessor(license=False)
     xslt = processor.new_xslt30_processor()

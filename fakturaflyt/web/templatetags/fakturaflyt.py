@@ -41,6 +41,21 @@ def nok(value: Any, blank_zero: str = "") -> str:
 
 
 @register.filter
+def qty(value: Any) -> str:
+    """A quantity or rate without trailing zeros, with a decimal comma: ``Decimal('3.500')`` as ``3,5``, ``25.00`` as ``25``."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = value if isinstance(value, Decimal) else D(str(value))
+    except FakturaflytError:
+        return str(value)
+    text = f"{number.normalize():f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+@register.filter
 def orgnr(value: str | None) -> str:
     """``923609016`` as ``923 609 016``; anything unreadable as it is."""
     if not value:
