@@ -13,7 +13,7 @@ import platform
 import sys
 import tempfile
 
-BENCHMARKS = ["benchmarks.ledger_posting", "benchmarks.ehf", "benchmarks.intake"]
+BENCHMARKS = ["benchmarks.ledger_posting", "benchmarks.ehf", "benchmarks.intake", "benchmarks.pdf_extract"]
 
 
 def _prepare_database() -> None:

@@ -102,11 +102,14 @@ def sniff(data: bytes, filename: str = "") -> str:
     head = bytes(data[:8192])
     if not head.strip():
         return OCTET
-    if b"%PDF-" in head[:1024]:
-        return PDF
+    # Signatures at offset 0 first: an uncompressed zip whose first member is a PDF has
+    # "%PDF-" in its first kilobyte too, and must still be unpacked as a zip.
     for magic, mime in _MAGIC:
         if head.startswith(magic):
             return mime
+    # PDF readers accept the header anywhere in the first 1024 bytes (junk before it is common).
+    if b"%PDF-" in head[:1024]:
+        return PDF
     if _is_xml(head):
         return XML
     if _is_mail(head) or (filename.lower().endswith(".eml") and _HEADER_LINE.match(head)):

@@ -85,6 +85,8 @@ def test_concurrent_writers_of_the_same_bytes() -> None:
         (b"II*\x00....", "", "image/tiff"),
         (b"MM\x00*....", "", "image/tiff"),
         (b"PK\x03\x04....", "", "application/zip"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x00\x00faktura.pdf%PDF-1.7\n...", "", "application/zip"),  # stored, not deflated
+        (b"junk before the header %PDF-1.4\n...", "", "application/pdf"),
         (b"Return-Path: <a@b.no>\r\nReceived: from x\r\n\tby y\r\nSubject: Faktura\r\n\r\nbody", "", "message/rfc822"),
         (b"From a@b Sat Jan 3 01:05:34 1996\nFrom: a@b.no\nTo: c@d.no\n\nbody", "", "message/rfc822"),
         (b"Just some text: not a mail", "", "application/octet-stream"),

@@ -110,12 +110,12 @@ def _read(
         scanned: list[int] = []
         with opened(data) as pdf:
             for i in range(len(pdf.sizes)):
-                page = page_words(pdf, i)
+                page, size = page_words(pdf, i)
                 text = has_text(page)
                 # a scan with a few words of text on it (a stamp, a header added by a mail gateway) is still a scan
                 if text and (sum(len(w.text) for w in page) >= SPARSE_TEXT or image_coverage(pdf, i) < 0.5):
                     words.extend(page)
-                    sizes.append(pdf.sizes[i])
+                    sizes.append(size)
                     continue
                 engine = ocr.get_engine(ocr_engine)
                 image, dpi = ocr.render_page(pdf, i)

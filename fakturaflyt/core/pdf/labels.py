@@ -226,6 +226,12 @@ def _compiled() -> list[tuple[str, float, re.Pattern[str]]]:
 
 
 def label_hits(text: str) -> list[LabelHit]:
+    """The labels in ``text`` (see :func:`_label_hits`); repeated texts are looked up once."""
+    return list(_label_hits(text))
+
+
+@lru_cache(maxsize=8192)
+def _label_hits(text: str) -> tuple[LabelHit, ...]:
     """The labels in ``text``, left to right; where labels overlap the longest wins.
 
     Labels of several fields with exactly the same span are all kept (``BTW`` is both the
@@ -233,6 +239,8 @@ def label_hits(text: str) -> list[LabelHit]:
     """
     folded, where = fold_map(text)
     raw: list[tuple[int, int, str, float]] = []
+    if not re.search(r"[a-z#]", folded):
+        return ()
     for field_name, weight, rx in _compiled():
         for m in rx.finditer(folded):
             if m.end() > m.start():
@@ -255,4 +263,4 @@ def label_hits(text: str) -> list[LabelHit]:
         o_start = where[start]
         o_end = where[end - 1] + 1
         hits.append(LabelHit(field_name, weight, o_start, o_end, text[o_start:o_end]))
-    return hits
+    return tuple(hits)

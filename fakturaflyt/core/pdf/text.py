@@ -149,14 +149,18 @@ def opened(data: bytes, *, max_pages: int = MAX_PAGES) -> Iterator[PdfPages]:
             pdf.document.close()
 
 
-def _transform(page: Any, width: float, height: float) -> tuple[float, float, float, float, float, float]:
-    """The affine map from PDF user space to shown-page points (y down), via FPDF_PageToDevice."""
+def _transform(
+    page: Any, width: float, height: float, turn: int = 0
+) -> tuple[float, float, float, float, float, float]:
+    """The affine map from PDF user space to shown-page points (y down), turned ``turn`` quarters clockwise."""
     scale = 16.0
     sx, sy = max(int(width * scale), 1), max(int(height * scale), 1)
+    if turn % 2:
+        sx, sy = sy, sx
 
     def to_device(x: float, y: float) -> tuple[float, float]:
         dx, dy = c_int(), c_int()
-        pdfium_c.FPDF_PageToDevice(page, 0, 0, sx, sy, 0, c_double(x), c_double(y), dx, dy)
+        pdfium_c.FPDF_PageToDevice(page, 0, 0, sx, sy, turn, c_double(x), c_double(y), dx, dy)
         return dx.value / scale, dy.value / scale
 
     ox, oy = to_device(0.0, 0.0)
@@ -170,8 +174,13 @@ def _usable(ch: str) -> bool:
     return not (cat in ("Co", "Cs", "Cn", "Cc") or ch == "\ufffd")
 
 
-def page_words(pdf: PdfPages, index: int) -> list[Word]:
-    """The words of page ``index`` (0-based); the words carry the 1-based page number."""
+def page_words(pdf: PdfPages, index: int) -> tuple[list[Word], tuple[float, float]]:
+    """The words of page ``index`` (0-based, words carry the 1-based number) and the page size they are measured in.
+
+    Text set sideways or upside down on the shown page (a landscape table, a page whose
+    ``/Rotate`` was set to fix a scan) reads as one letter per word; then the page is read
+    turned a quarter at a time, and the turn giving the longest words is kept.
+    """
     width, height = pdf.sizes[index]
     with PDFIUM_LOCK:
         try:
@@ -181,7 +190,11 @@ def page_words(pdf: PdfPages, index: int) -> list[Word]:
         try:
             textpage = page.get_textpage()
             try:
-                return _words(page, textpage, index + 1, width, height)
+                turn = 0
+                if _forward_share(page, textpage, width, height, 0) < 0.6:
+                    turn = max(range(4), key=lambda t: _forward_share(page, textpage, width, height, t))
+                words = _words(page, textpage, index + 1, width, height, turn)
+                return words, ((height, width) if turn % 2 else (width, height))
             finally:
                 textpage.close()
         except pdfium.PdfiumError:
@@ -190,8 +203,30 @@ def page_words(pdf: PdfPages, index: int) -> list[Word]:
             page.close()
 
 
-def _words(page: Any, textpage: Any, page_no: int, width: float, height: float) -> list[Word]:
-    a, b, c, d, e, f = _transform(page, width, height)
+def _forward_share(page: Any, textpage: Any, width: float, height: float, turn: int) -> float:
+    """Of neighbouring letters, the share that runs left to right on a line (1.0 for upright text)."""
+    a, b, c, d, e, f = _transform(page, width, height, turn)
+    rect = pdfium_c.FS_RECTF()
+    forward = total = 0
+    last: tuple[float, float, float] | None = None
+    for i in range(min(textpage.count_chars(), 3000)):
+        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        if code <= 32 or not pdfium_c.FPDFText_GetLooseCharBox(textpage, i, rect):
+            last = None
+            continue
+        cx = a * (rect.left + rect.right) / 2 + b * (rect.bottom + rect.top) / 2 + c
+        cy = d * (rect.left + rect.right) / 2 + e * (rect.bottom + rect.top) / 2 + f
+        size = max(abs(rect.top - rect.bottom), 1.0)
+        if last is not None and abs(cx - last[0]) + abs(cy - last[1]) < 2 * size:
+            total += 1
+            if cx > last[0] and abs(cy - last[1]) < 0.3 * size:
+                forward += 1
+        last = (cx, cy, size)
+    return forward / total if total >= 20 else 1.0
+
+
+def _words(page: Any, textpage: Any, page_no: int, width: float, height: float, turn: int) -> list[Word]:
+    a, b, c, d, e, f = _transform(page, width, height, turn)
     count = min(textpage.count_chars(), MAX_CHARS_PER_PAGE)
     words: list[Word] = []
     chars: list[str] = []

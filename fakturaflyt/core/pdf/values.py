@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 __all__ = ["Amount", "DateHit", "find_amounts", "find_dates", "fold", "parse_amount", "parse_date", "percentages"]
 
@@ -42,8 +43,11 @@ def fold(text: str) -> str:
     return fold_map(text)[0]
 
 
-def fold_map(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=8192)
+def fold_map(text: str) -> tuple[str, tuple[int, ...]]:
     """:func:`fold` and, for each folded character, the index of the original character."""
+    if text.isascii():
+        return text.lower(), tuple(range(len(text)))
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
@@ -52,7 +56,7 @@ def fold_map(text: str) -> tuple[str, list[int]]:
             if not unicodedata.combining(piece):
                 out.append(piece)
                 where.append(i)
-    return "".join(out), where
+    return "".join(out), tuple(where)
 
 
 # --- amounts -----------------------------------------------------------------------------
@@ -64,6 +68,8 @@ _AMOUNT = re.compile(
     r"(?P<sign>[-−–](?=\s?\d))?\s?"
     r"(?P<num>\d{1,3}(?:(?P<g>" + _SEP + r")\d{3}(?!\d))(?:(?P=g)\d{3}(?!\d))*(?:[.,]\d{1,2})?"
     r"|\d+(?:[.,]\d{1,2})?)"
+    r"(?P<whole>[.,]-{1,2}(?!-))?"  # "1 234,-": whole kroner
+    r"(?P<trail>-(?![\w-]))?"  # "1.234,50-": a credit, German style
     r"(?![\w]|[.,/]\d|-\d|%|\s?%)"
 )
 
@@ -103,11 +109,11 @@ def find_amounts(text: str) -> list[Amount]:
         value = _to_decimal(num)
         if value is None:
             continue
-        if m.group("sign"):
+        if m.group("sign") or m.group("trail"):
             value = -value
         if text[m.end() :].lstrip().startswith(")") and text[: m.start()].rstrip().endswith("("):
             value = -value
-        decimals = bool(re.search(r"[.,]\d{1,2}$", num))
+        decimals = bool(re.search(r"[.,]\d{1,2}$", num) or m.group("whole"))
         found.append(Amount(value, m.start(), m.end(), decimals))
     return found
 
@@ -121,7 +127,7 @@ def parse_amount(text: str) -> Decimal | None:
     hits = find_amounts(text)
     if len(hits) != 1:
         return None
-    rest = (text[: hits[0].start] + text[hits[0].end :]).strip(" :.-")
+    rest = (text[: hits[0].start] + text[hits[0].end :]).strip(" :.-()")
     rest_ok = not rest or re.fullmatch(r"(?i)[€$£₹¥]|[a-z]{2,3}\.?|[a-z]{3}\s?[€$£]|[€$£]\s?[a-z]{3}", rest)
     return hits[0].value if rest_ok else None
 

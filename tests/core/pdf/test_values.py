@@ -29,6 +29,9 @@ from fakturaflyt.core.pdf.words import Word, rows
         ("-9,32", "-9.32"),
         ("1939", "1939"),
         ("0,5", "0.5"),
+        ("kr 1 250,-", "1250"),
+        ("1.234,50-", "-1234.50"),
+        ("(100.00)", "-100.00"),
     ],
 )
 def test_amount_formats(text: str, value: str) -> None:
