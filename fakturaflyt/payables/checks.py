@@ -31,27 +31,12 @@ from decimal import Decimal
 
 from fakturaflyt.core.errors import FormatError
 from fakturaflyt.core.identifiers import normalise_iban, normalise_kontonr, validate_kid
+from fakturaflyt.core.pdf.model import AMOUNT_FIELDS as AMOUNT_FIELDS
+from fakturaflyt.core.pdf.model import FIELD_NAMES as FIELD_NAMES
 from fakturaflyt.payables.error_codes import IntakeCode, problem
 
-#: The fields read from every supplier invoice (``fakturaflyt pdf extract`` names them the same).
-FIELD_NAMES: tuple[str, ...] = (
-    "supplier_name",
-    "supplier_orgnr",
-    "supplier_vat_id",
-    "invoice_number",
-    "issue_date",
-    "due_date",
-    "currency",
-    "net_total",
-    "vat_total",
-    "total",
-    "kid",
-    "bank_account",
-    "iban",
-    "order_reference",
-)
+# The fields read from every supplier invoice: the PDF reader's names, which `pdf extract` prints too.
 DATE_FIELDS = frozenset({"issue_date", "due_date"})
-AMOUNT_FIELDS = frozenset({"net_total", "vat_total", "total"})
 #: The fields whose confidence decides whether a person must look at the document.
 CONFIDENCE_FIELDS = (
     "supplier_name",
