@@ -113,3 +113,23 @@ def test_a_missing_ocr_engine_quarantines_for_a_later_retry(
         processing.retry(doc, None)
     doc.refresh_from_db()
     assert doc.state == DocumentState.READY_FOR_CODING and doc.invoice_number == "2024-10457"
+
+
+TEXT_PDFS = ["AmazonWebServices", "QualityHosting", "SammyMaystoneLinesTest", "coolblue1", "free_fiber", "oyo"]
+
+
+@pytest.mark.parametrize("name", TEXT_PDFS)
+def test_every_corpus_text_pdf_goes_through_intake_with_its_expected_fields(company, receive_now, corpus, name) -> None:
+    import json
+
+    from fakturaflyt.core.pdf.evaluate import expected_fields, field_matches
+
+    folder = corpus / "pdf" / "invoice2data"
+    (doc,) = receive_now(company, (folder / f"{name}.pdf").read_bytes(), filename=f"{name}.pdf")
+    assert doc.state not in (DocumentState.QUARANTINED, DocumentState.RECEIVED), doc.problems
+    assert doc.file.sha256 and doc.extraction_engine == "text"
+    expected = expected_fields(json.loads((folder / f"{name}.json").read_text()))
+    for field in ("invoice_number", "issue_date", "total", "currency"):
+        if field in expected:
+            got = (doc.fields.get(field) or {}).get("value")
+            assert field_matches(field, expected[field], got), (field, expected[field], got)
