@@ -13,7 +13,13 @@ import platform
 import sys
 import tempfile
 
-BENCHMARKS = ["benchmarks.ledger_posting", "benchmarks.ehf", "benchmarks.intake", "benchmarks.pdf_extract"]
+BENCHMARKS = [
+    "benchmarks.ledger_posting",
+    "benchmarks.ehf",
+    "benchmarks.intake",
+    "benchmarks.pdf_extract",
+    "benchmarks.coding",
+]
 
 
 def _prepare_database() -> None:

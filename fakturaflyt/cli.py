@@ -396,7 +396,7 @@ def ehf_validate(
 
 
 def _register_apps() -> None:
-    """Commands that live beside their app: ``import`` (payables intake) and ``pdf`` (the PDF reader)."""
+    """Commands that live beside their app: ``import`` (payables intake), ``pdf`` (the PDF reader), ``coding``."""
     from fakturaflyt.payables.cli import import_paths
 
     app.command("import")(import_paths)
@@ -407,7 +407,14 @@ def _register_apps() -> None:
     app.add_typer(pdf_app, name="pdf")
 
 
+def _register_coding() -> None:
+    from fakturaflyt.cli_coding import coding_app
+
+    app.add_typer(coding_app, name="coding")
+
+
 _register_apps()
+_register_coding()
 
 
 def main() -> None:
