@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "fakturaflyt.companies",
     "fakturaflyt.ledger",
     "fakturaflyt.payables",
+    "fakturaflyt.coding",
     "fakturaflyt.receivables",
     "fakturaflyt.web",
 ]
@@ -179,6 +180,7 @@ CELERY_BEAT_SCHEDULE = {
     "payables-scan-folders": {"task": "payables.scan_folders", "schedule": 60.0},
     "payables-poll-mail": {"task": "payables.poll_mail", "schedule": 60.0},
     "payables-process-pending": {"task": "payables.process_pending", "schedule": 300.0},
+    "coding-refit-models-nightly": {"task": "coding.refit_models", "schedule": crontab(hour=3, minute=15)},
 }
 
 FAKTURAFLYT_CORPUS = Path(os.environ.get("FAKTURAFLYT_CORPUS", BASE_DIR.parent / "shared" / "corpus"))

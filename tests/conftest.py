@@ -199,3 +199,27 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def intake_dirs(settings, tmp_path: Path) -> Path:
+    """Stored files and the intake folders under the test's temporary directory; folders read at once."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FAKTURAFLYT_INTAKE_DIR = tmp_path / "intake"
+    settings.FAKTURAFLYT_INTAKE_SETTLE_SECONDS = 0
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def receive_now(django_capture_on_commit_callbacks):
+    """``receive_now(company, data, filename=..., channel=...)``: receive and process (the on-commit work run)."""
+    from fakturaflyt.payables import intake
+
+    def receive(company: Any, data: bytes, *, filename: str = "faktura.xml", channel: str = "upload", **kw: Any):
+        with django_capture_on_commit_callbacks(execute=True):
+            documents = intake.receive_all(company, data, channel=channel, filename=filename, **kw)
+        for d in documents:
+            d.refresh_from_db()
+        return documents
+
+    return receive

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from fakturaflyt import __version__
 from fakturaflyt.api.auth import AUTH
+from fakturaflyt.coding.api import router as coding_router
 from fakturaflyt.companies.api import router as companies_router
 from fakturaflyt.companies.permissions import NotAllowed
 from fakturaflyt.core.errors import FakturaflytError
@@ -27,6 +28,7 @@ api = NinjaAPI(
 api.add_router("", companies_router)
 api.add_router("/companies/{orgnr}", ledger_router)
 api.add_router("/companies/{orgnr}", payables_router)
+api.add_router("/companies/{orgnr}/coding", coding_router)
 # The integrator URL, POST /api/payables/documents?company=<orgnr>, as an alias.
 api.add_router("", payables_alias_router)
 

@@ -1,4 +1,5 @@
-"""The demo company: a realistic Norwegian AS with dimensions, suppliers, customers, users and vouchers.
+"""The demo company: a realistic Norwegian AS with dimensions, suppliers, customers, users, vouchers and
+a coding history (see :mod:`fakturaflyt.coding.demo`).
 
 ``load_demo()`` is idempotent: run it as often as you like; what exists is kept.
 Passwords are for local demonstration only and are printed by ``make run``.
@@ -13,6 +14,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from fakturaflyt.coding.demo import load_coding_demo
 from fakturaflyt.companies.models import Company, CompanyBankAccount, Membership
 from fakturaflyt.companies.roles import Role
 from fakturaflyt.companies.services import add_member, create_company
@@ -213,7 +215,7 @@ def load_demo() -> Company:
             },
         )
     User = get_user_model()
-    admin_user = None
+    admin_user = accountant = None
     for du in DEMO_USERS:
         user = User.objects.filter(username=du.email).first()
         if user is None:
@@ -233,6 +235,9 @@ def load_demo() -> Company:
             )
         if du.role == Role.ADMIN:
             admin_user = user
+        elif du.role == Role.ACCOUNTANT:
+            accountant = user
     if not Voucher.objects.filter(company=company).exists():
         _vouchers(company, admin_user, suppliers, customers)
+    load_coding_demo(company, suppliers, accountant)
     return company

@@ -131,6 +131,7 @@ class DocumentState(models.TextChoices):
     INTERPRETED = "interpreted", _("Interpreted")
     NEEDS_REVIEW = "needs_review", _("Needs review")
     READY_FOR_CODING = "ready_for_coding", _("Ready for coding")
+    CODED = "coded", _("Coded")
     QUARANTINED = "quarantined", _("Quarantined")
     REJECTED = "rejected", _("Rejected")
     DUPLICATE = "duplicate", _("Duplicate")

@@ -27,6 +27,7 @@ STATE_TONE: dict[str, str] = {
     DocumentState.INTERPRETED: "info",
     DocumentState.NEEDS_REVIEW: "warn",
     DocumentState.READY_FOR_CODING: "ok",
+    DocumentState.CODED: "ok",
     DocumentState.QUARANTINED: "danger",
     DocumentState.REJECTED: "neutral",
     DocumentState.DUPLICATE: "dup",
@@ -40,6 +41,7 @@ STATE_HELP: dict[str, Text] = {
         "Read, but some fields are uncertain or a check found a problem. Check the fields and correct them."
     ),
     DocumentState.READY_FOR_CODING: _("Read and checked. The invoice is ready for coding."),
+    DocumentState.CODED: _("Every line has its account, VAT code and dimensions."),
     DocumentState.QUARANTINED: _("The document could not be processed. The file is kept; fix the cause and retry."),
     DocumentState.REJECTED: _("Rejected. It will not be paid or posted."),
     DocumentState.DUPLICATE: _("The same invoice has been received before. It will not be paid twice."),
@@ -51,6 +53,7 @@ SUPPLIER_HELP: dict[str, Text] = {
     DocumentState.INTERPRETED: _("We have received the invoice and are checking it."),
     DocumentState.NEEDS_REVIEW: _("Received. Our accountant is checking some details."),
     DocumentState.READY_FOR_CODING: _("Received and accepted for processing."),
+    DocumentState.CODED: _("Received and accepted for processing."),
     DocumentState.QUARANTINED: _(
         "We could not read this file. Check that it is a complete PDF or EHF invoice and send it again."
     ),
@@ -94,6 +97,7 @@ TABS: tuple[Tab, ...] = (
     Tab("received", _("Received"), (DocumentState.RECEIVED, DocumentState.INTERPRETED)),
     Tab("needs_review", _("Needs review"), (DocumentState.NEEDS_REVIEW,)),
     Tab("ready_for_coding", _("Ready for coding"), (DocumentState.READY_FOR_CODING,)),
+    Tab("coded", _("Coded"), (DocumentState.CODED,)),
     Tab("quarantined", _("Quarantined"), (DocumentState.QUARANTINED,)),
     Tab("duplicate", _("Duplicate"), (DocumentState.DUPLICATE,)),
     Tab("rejected", _("Rejected"), (DocumentState.REJECTED,)),

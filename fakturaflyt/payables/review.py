@@ -7,8 +7,9 @@ learnt), looks for duplicates (the same bytes; the same supplier and invoice num
 supplier, amount and date within ``FAKTURAFLYT_DUPLICATE_WINDOW_DAYS``), links a credit note to
 the invoice it credits, flags fields read with confidence below
 ``FAKTURAFLYT_CONFIDENCE_THRESHOLD``, and decides the state: ``duplicate``, ``needs_review`` (an
-error or an uncertain field) or ``ready_for_coding``. The checks that need nothing but the
-document are pure functions in :mod:`.checks`.
+error or an uncertain field) or ``ready_for_coding``; a document ready for coding has its coding
+lines made and suggested once the transaction commits (task ``coding.code_document``). The
+checks that need nothing but the document are pure functions in :mod:`.checks`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from fakturaflyt.core.errors import FakturaflytError
@@ -72,6 +74,15 @@ def run_checks(doc: SupplierDocument, actor: Any) -> None:
     doc.save()
     if not doc.is_credit_note and doc.invoice_number and doc.supplier_id and original is None:
         _link_waiting_credit_notes(doc)
+    if doc.state == DocumentState.READY_FOR_CODING:
+        _queue_coding(doc.pk)
+
+
+def _queue_coding(pk: int) -> None:
+    """Code the document's lines once this transaction commits (a failure there is logged, never raised here)."""
+    from fakturaflyt.coding.tasks import queue_document
+
+    transaction.on_commit(lambda: queue_document(pk), robust=True)
 
 
 def _supplier(

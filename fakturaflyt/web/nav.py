@@ -31,6 +31,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("home", _("Overview"), "home", (Perm.VIEW_DASHBOARD,), "start"),
     NavItem("inbox", _("Inbox"), "payables:inbox", (Perm.VIEW_PAYABLES,), "purchases"),
+    NavItem("coding", _("Coding"), "coding:queue", (Perm.VIEW_PAYABLES,), "purchases"),
     NavItem("suppliers", _("Suppliers"), "payables:suppliers", (Perm.VIEW_SUPPLIERS,), "purchases"),
     NavItem("approvals", _("Approvals"), "payables:approvals", (Perm.APPROVE,), "purchases"),
     NavItem("payments", _("Payments"), "payables:payments", (Perm.MANAGE_PAYMENTS,), "purchases"),
@@ -52,6 +53,7 @@ SECTIONS: dict[str, str] = {
     "ledger:*": "ledger",
     "payables:inbox": "inbox",
     "payables:document": "inbox",
+    "coding:*": "coding",
     "portal:*": "home",
     "payables:suppliers": "suppliers",
     "payables:approvals": "approvals",

@@ -14,6 +14,8 @@ import re
 
 import pytest
 
+from tests.e2e.helpers import log_in
+
 pytestmark = [pytest.mark.e2e]
 
 ACCOUNTANT = ("regnskap@nordlys.demo", "demo-regnskap")
@@ -31,14 +33,6 @@ def demo(transactional_db, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     return load_demo()
-
-
-def _log_in(page, base_url: str, user: tuple[str, str]) -> None:
-    page.goto(f"{base_url}/login/")
-    page.fill("#id_username", user[0])
-    page.fill("#id_password", user[1])
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 def _drop(page, path) -> None:
@@ -77,7 +71,7 @@ def test_accountant_uploads_and_reads_documents_on_desktop(live_server, browser,
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
     page = context.new_page()
-    _log_in(page, live_server.url, ACCOUNTANT)
+    log_in(page, live_server.url, ACCOUNTANT)
     page.locator("#nav").get_by_role("link", name="Innboks").click()
     expect(page.locator("h1")).to_have_text("Innboks")
     expect(page.locator(".empty-state")).to_contain_text("Ingenting er mottatt ennå")
@@ -142,7 +136,7 @@ def test_accountant_uploads_and_reads_on_a_phone(live_server, browser, demo, cor
 
     context = browser.new_context(**PHONE, locale="nb-NO")
     page = context.new_page()
-    _log_in(page, live_server.url, ACCOUNTANT)
+    log_in(page, live_server.url, ACCOUNTANT)
     page.goto(f"{live_server.url}/payables/inbox/")
     page.set_input_files("#id_files", [str(corpus / PDF), str(corpus / EHF)])
     expect(page.locator(".upload-item.is-done")).to_have_count(2, timeout=30_000)
@@ -172,7 +166,7 @@ def test_supplier_uploads_in_the_portal(live_server, browser, demo, corpus, shot
 
     context = browser.new_context(**options, locale="nb-NO")
     page = context.new_page()
-    _log_in(page, live_server.url, SUPPLIER)
+    log_in(page, live_server.url, SUPPLIER)
     expect(page.locator("h1")).to_have_text("Leverandørportal")
     expect(page.locator("main")).to_contain_text("Vi har ikke mottatt noen fakturaer fra deg her ennå")
 

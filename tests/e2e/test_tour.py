@@ -18,6 +18,8 @@ PAGES = [
     ("suppliers", "/payables/suppliers/"),
     ("customers", "/receivables/customers/"),
     ("inbox", "/payables/inbox/"),
+    ("coding", "/coding/"),
+    ("coding-rules", "/coding/rules/"),
     ("not-found", "/ledger/vouchers/999999/"),
 ]
 

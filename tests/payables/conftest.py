@@ -8,7 +8,6 @@ commit would (eager Celery, no broker, exactly as in production without one).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,26 +15,8 @@ EHF_DIR = "ehf/examples"
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.FAKTURAFLYT_INTAKE_DIR = tmp_path / "intake"
-    settings.FAKTURAFLYT_INTAKE_SETTLE_SECONDS = 0
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def receive_now(django_capture_on_commit_callbacks):
-    """``receive_now(company, data, filename=..., channel=...)``: receive and process (the on-commit work run)."""
-    from fakturaflyt.payables import intake
-
-    def receive(company: Any, data: bytes, *, filename: str = "faktura.xml", channel: str = "upload", **kw: Any):
-        with django_capture_on_commit_callbacks(execute=True):
-            documents = intake.receive_all(company, data, channel=channel, filename=filename, **kw)
-        for d in documents:
-            d.refresh_from_db()
-        return documents
-
-    return receive
+def _media(intake_dirs: Path) -> Path:
+    return intake_dirs
 
 
 @pytest.fixture

@@ -155,6 +155,7 @@ SINGLE_KINDS = (
     "vat_rate",
     "currency",
     "month",
+    "weekday",
 )
 #: Evidence kinds with several keys per line (words, n-grams, extra columns).
 MULTI_KINDS = ("word", "gram", "extra", "extra+buyer")
@@ -183,7 +184,7 @@ def evidence(line: PurchaseLine) -> Iterator[tuple[str, str]]:
     text_words = words(line.description) + words(line.invoice_text)
     if supplier:
         if line.amount is not None:
-            yield "supplier+amount", f"{supplier}|{line.amount.normalize()}"
+            yield "supplier+amount", f"{supplier}|{line.amount:.2f}"
         if buyer:
             yield "supplier+buyer", f"{supplier}|{buyer}"
         if text_words:
@@ -209,6 +210,7 @@ def evidence(line: PurchaseLine) -> Iterator[tuple[str, str]]:
         yield "currency", line.currency.upper()
     if line.date is not None:
         yield "month", str(line.date.month)
+        yield "weekday", str(line.date.isoweekday())
     # Each word, then its character n-grams (the learner reads the grams of rare words only).
     seen: set[str] = set()
     for w in text_words + (name.split() if name else []):

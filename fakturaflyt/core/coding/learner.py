@@ -43,7 +43,7 @@ _MAX_MULTI_KEYS = 24
 _TOP_CACHED = 8
 _RARE_WORD = 3
 #: Evidence too general to propose labels of its own (it only scores the others' proposals).
-_NOT_CANDIDATE_SOURCES = frozenset({"gram", "month", "currency", "vat_rate"})
+_NOT_CANDIDATE_SOURCES = frozenset({"gram", "month", "weekday", "currency", "vat_rate"})
 INIT_SINGLE = 1.5
 INIT_MULTI = 0.6
 INIT_LAST = (0.3, 0.8, 2.2, 2.2)
@@ -181,12 +181,14 @@ class Calibrator:
     learns, and the curve must describe the model of today. The bins are finer near 1 (…, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998), where the touchless
     threshold lives. Each bin counts its hits with a prior of ``prior`` pseudo-observations at
     the raw probability, so a bin with little data trusts the model and a bin with much data
-    trusts what was seen.
+    trusts what was seen. The prior is skeptical (:attr:`skepticism`): a company with no history
+    (a rule or a chart name alone) gets a modest confidence, never a touchless one.
     """
 
     edges = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998)
     bins = len(edges) + 1
     keep = 1.0 - 1.0 / 3000  # the calibration's memory: about the latest 3,000 suggestions
+    skepticism = 0.6  # before a bin has data, its confidence is this share of the raw probability
 
     def __init__(self, prior: float = 8.0) -> None:
         self.prior = prior
@@ -218,7 +220,7 @@ class Calibrator:
                 centre = (bounds[b] + bounds[b + 1]) / 2
                 mean_p = self.mass[b] / self.seen[b] if self.seen[b] else centre
                 weight = self.seen[b] + self.prior
-                value = (self.hits[b] + self.prior * mean_p) / weight
+                value = (self.hits[b] + self.prior * mean_p * self.skepticism) / weight
                 blocks.append([value, weight, 1.0])
                 while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
                     v2, w2, s2 = blocks.pop()

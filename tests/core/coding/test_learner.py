@@ -176,6 +176,7 @@ def test_features_cover_the_issue_list():
         "vat_rate",
         "currency",
         "month",
+        "weekday",
         "extra",
     } <= kinds
     assert ("chain", "argos") in set(evidence(PurchaseLine(supplier_name="www.argos.co.uk")))
