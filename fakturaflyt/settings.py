@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "fakturaflyt.ledger",
     "fakturaflyt.payables",
     "fakturaflyt.coding",
+    "fakturaflyt.purchasing",
+    "fakturaflyt.approvals",
+    "fakturaflyt.payments",
     "fakturaflyt.receivables",
     "fakturaflyt.web",
 ]

@@ -132,9 +132,21 @@ class DocumentState(models.TextChoices):
     NEEDS_REVIEW = "needs_review", _("Needs review")
     READY_FOR_CODING = "ready_for_coding", _("Ready for coding")
     CODED = "coded", _("Coded")
+    IN_APPROVAL = "in_approval", _("In approval")
+    RETURNED = "returned", _("Returned to the accountant")
+    APPROVED = "approved", _("Approved and posted")
     QUARANTINED = "quarantined", _("Quarantined")
     REJECTED = "rejected", _("Rejected")
     DUPLICATE = "duplicate", _("Duplicate")
+
+
+class PaymentStatus(models.TextChoices):
+    """Where an approved invoice is on its way to being paid (credit notes: set off)."""
+
+    UNPAID = "unpaid", _("Unpaid")
+    SCHEDULED = "scheduled", _("Scheduled for payment")
+    PAID = "paid", _("Paid")
+    SET_OFF = "set_off", _("Set off against a credit note")
 
 
 class DocumentFormat(models.TextChoices):
@@ -211,6 +223,31 @@ class SupplierDocument(models.Model):
         help_text=_("Embedded files of an EHF: index, name, type, size and the SHA-256 of the stored bytes."),
     )
     rejected_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who ordered it (from the purchase order or set by the accountant); may not approve it."),
+    )
+    voucher = models.OneToOneField(
+        "ledger.Voucher",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplier_document",
+        help_text=_("The voucher the approved invoice or credit note was posted with."),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    payment_status = models.CharField(
+        _("payment"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
+    )
+    paid_at = models.DateField(_("paid on"), null=True, blank=True)
+    on_hold = models.BooleanField(
+        _("on hold"), default=False, help_text=_("Disputed or held: left out of payment proposals.")
+    )
+    hold_reason = models.CharField(_("reason for hold"), max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     processing_since = models.DateTimeField(
         null=True,
@@ -228,6 +265,7 @@ class SupplierDocument(models.Model):
         indexes = [
             models.Index(fields=["company", "state"]),
             models.Index(fields=["company", "supplier", "invoice_number"]),
+            models.Index(fields=["company", "payment_status", "due_date"]),
         ]
 
     def __str__(self) -> str:
