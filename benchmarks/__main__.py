@@ -19,6 +19,8 @@ BENCHMARKS = [
     "benchmarks.intake",
     "benchmarks.pdf_extract",
     "benchmarks.coding",
+    "benchmarks.matching",
+    "benchmarks.payments_file",
 ]
 
 

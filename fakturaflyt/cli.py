@@ -413,8 +413,15 @@ def _register_coding() -> None:
     app.add_typer(coding_app, name="coding")
 
 
+def _register_payments() -> None:
+    from fakturaflyt.cli_payments import payments_app
+
+    app.add_typer(payments_app, name="payments")
+
+
 _register_apps()
 _register_coding()
+_register_payments()
 
 
 def main() -> None:

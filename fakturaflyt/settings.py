@@ -10,6 +10,7 @@
 | ``MEDIA_ROOT`` | ``<var>/media`` | where received documents are stored as received |
 | ``CELERY_BROKER_URL`` | unset | unset: tasks run in-process; ``redis://...``: Celery workers |
 | ``EMAIL_HOST`` ... | unset | unset: mail is written to ``<var>/mail``; set: SMTP |
+| ``FAKTURAFLYT_BASE_URL`` | ``http://127.0.0.1:8000`` | where users reach the web UI (links in approval reminders) |
 | ``FAKTURAFLYT_CORPUS`` | ``../shared/corpus`` | reference data (standard accounts) when present |
 | ``FAKTURAFLYT_INTAKE_DIR`` | ``<var>/intake`` | watched folders: ``<orgnr>/inbox``, ``<orgnr>/peppol`` |
 | ``FAKTURAFLYT_MAIL_DOMAIN`` | unset | domain of the intake addresses ``faktura+<orgnr>@<domain>`` |
@@ -184,7 +185,11 @@ CELERY_BEAT_SCHEDULE = {
     "payables-poll-mail": {"task": "payables.poll_mail", "schedule": 60.0},
     "payables-process-pending": {"task": "payables.process_pending", "schedule": 300.0},
     "coding-refit-models-nightly": {"task": "coding.refit_models", "schedule": crontab(hour=3, minute=15)},
+    "approvals-remind-overdue": {"task": "approvals.remind_overdue", "schedule": crontab(minute=5)},
 }
+
+# Absolute links in e-mails (the approval reminder): where users reach the web UI.
+FAKTURAFLYT_BASE_URL = os.environ.get("FAKTURAFLYT_BASE_URL", "http://127.0.0.1:8000")
 
 FAKTURAFLYT_CORPUS = Path(os.environ.get("FAKTURAFLYT_CORPUS", BASE_DIR.parent / "shared" / "corpus"))
 

@@ -10,5 +10,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("coding/", include("fakturaflyt.coding.urls")),
+    path("purchasing/", include("fakturaflyt.purchasing.urls")),
+    path("payments/", include("fakturaflyt.payments.urls")),
+    path("approvals/", include("fakturaflyt.approvals.urls")),
     path("", include("fakturaflyt.web.urls")),
 ]

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from fakturaflyt import __version__
 from fakturaflyt.api.auth import AUTH
+from fakturaflyt.approvals.api import router as approvals_router
 from fakturaflyt.coding.api import router as coding_router
 from fakturaflyt.companies.api import router as companies_router
 from fakturaflyt.companies.permissions import NotAllowed
@@ -17,6 +18,8 @@ from fakturaflyt.core.errors import FakturaflytError
 from fakturaflyt.ledger.api import router as ledger_router
 from fakturaflyt.payables.api import alias_router as payables_alias_router
 from fakturaflyt.payables.api import router as payables_router
+from fakturaflyt.payments.api import router as payments_router
+from fakturaflyt.purchasing.api import router as purchasing_router
 
 api = NinjaAPI(
     title="Fakturaflyt API",
@@ -29,6 +32,9 @@ api.add_router("", companies_router)
 api.add_router("/companies/{orgnr}", ledger_router)
 api.add_router("/companies/{orgnr}", payables_router)
 api.add_router("/companies/{orgnr}/coding", coding_router)
+api.add_router("/companies/{orgnr}/approvals", approvals_router)
+api.add_router("/companies/{orgnr}/payments", payments_router)
+api.add_router("/companies/{orgnr}/purchasing", purchasing_router)
 # The integrator URL, POST /api/payables/documents?company=<orgnr>, as an alias.
 api.add_router("", payables_alias_router)
 

@@ -408,6 +408,22 @@ def _document_coded(row: CodingLine, user: Any) -> None:
         before={"state": DocumentState.READY_FOR_CODING},
         after={"state": doc.state},
     )
+    _route_for_approval(doc.pk)
+
+
+def _route_for_approval(document_id: int) -> None:
+    """Once the coding commits, send the coded document to approval (issue 6); a failure there is logged,
+    never a failure of the coding."""
+
+    def route() -> None:
+        try:
+            from fakturaflyt.approvals.services import submit_safely
+
+            submit_safely(document_id)
+        except Exception:
+            logger.exception("approval routing of supplier document %s failed", document_id)
+
+    transaction.on_commit(route)
 
 
 def _resuggest_same_supplier(row: CodingLine) -> None:

@@ -11,6 +11,8 @@ Both are idempotent: the lines of a document are created once; a refit of the sa
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from celery import shared_task
 from django.db import transaction
@@ -27,7 +29,47 @@ def code_document(document_id: int) -> int:
     document = SupplierDocument.objects.select_related("company", "supplier").filter(pk=document_id).first()
     if document is None or document.state not in (DocumentState.READY_FOR_CODING, DocumentState.CODED):
         return 0
-    return len(lines_for_document(document))
+    lines = lines_for_document(document)
+    code_from_order(document, lines)
+    return len(lines)
+
+
+def code_from_order(document: Any, lines: Sequence[Any]) -> int:
+    """Match the document with its purchase order; within tolerance, code its queued lines from the order lines.
+
+    "The invoice is coded from the PO lines": each still-queued coding line takes the coding of
+    the order line its invoice line was paired with (confirmed by the system, so it is learnt).
+    Returns how many lines were coded. Any failure is logged and never raised: purchasing must
+    not break intake or coding.
+    """
+    from fakturaflyt.coding.error_codes import CodingError
+    from fakturaflyt.coding.models import LineState
+    from fakturaflyt.coding.services import confirm_line
+    from fakturaflyt.purchasing.services import match_document, po_coding
+
+    try:
+        with transaction.atomic():  # a failure rolls back only the matching
+            match = match_document(document)
+        if match is None or not match.within_tolerance:
+            return 0
+        codings = po_coding(document)
+    except Exception:
+        logger.exception("matching supplier document %s with its purchase order failed", getattr(document, "pk", None))
+        return 0
+    done = 0
+    for line in lines:
+        coding = codings[line.line_no - 1] if 0 < line.line_no <= len(codings) else {}
+        line.refresh_from_db(fields=["state"])
+        if line.state != LineState.QUEUED or not coding.get("account"):
+            continue
+        try:
+            confirm_line(line, None, coding)
+            done += 1
+        except CodingError as exc:
+            logger.info("coding line %s not coded from its order line: %s", line.pk, exc.message)
+        except Exception:
+            logger.exception("coding line %s from its purchase order line failed", line.pk)
+    return done
 
 
 @shared_task(name="coding.refit_models")

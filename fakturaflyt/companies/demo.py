@@ -1,5 +1,7 @@
-"""The demo company: a realistic Norwegian AS with dimensions, suppliers, customers, users, vouchers and
-a coding history (see :mod:`fakturaflyt.coding.demo`).
+"""The demo company: a realistic Norwegian AS with dimensions, suppliers, customers, users, vouchers,
+a coding history (see :mod:`fakturaflyt.coding.demo`), approved supplier invoices due within the
+next 30 days for a payment run (:mod:`fakturaflyt.payments.demo`) and, when installed, the
+approval workflow's demo (``fakturaflyt.approvals.demo``).
 
 ``load_demo()`` is idempotent: run it as often as you like; what exists is kept.
 Passwords are for local demonstration only and are printed by ``make run``.
@@ -23,9 +25,11 @@ from fakturaflyt.ledger.chart import seed_books
 from fakturaflyt.ledger.models import Department, Project, Voucher
 from fakturaflyt.ledger.services import post_voucher
 from fakturaflyt.payables.models import Supplier
+from fakturaflyt.payments.demo import load_payments_demo
 from fakturaflyt.receivables.models import Customer
 
 DEMO_ORGNR = "924753811"
+DEMO_IBAN = "NO1415064123456"  # the IBAN of the demo's operating account 1506.41.23456
 
 
 @dataclass(frozen=True)
@@ -173,11 +177,13 @@ def load_demo() -> Company:
         email="post@nordlys.demo",
         phone="+47 22 00 00 00",
     )
-    CompanyBankAccount.objects.get_or_create(
+    bank_account, _ = CompanyBankAccount.objects.get_or_create(
         company=company,
         account_number="15064123456",
-        defaults={"name": "Driftskonto", "iban": "NO6515064123456", "bic": "DNBANOKK", "is_default": True},
+        defaults={"name": "Driftskonto", "iban": DEMO_IBAN, "bic": "DNBANOKK", "is_default": True},
     )
+    if bank_account.iban != DEMO_IBAN:  # demo databases from before the IBAN check digits were corrected
+        CompanyBankAccount.objects.filter(pk=bank_account.pk).update(iban=DEMO_IBAN)
     seed_books(company)
     for code, name in DEPARTMENTS:
         Department.objects.get_or_create(company=company, code=code, defaults={"name": name})
@@ -240,4 +246,11 @@ def load_demo() -> Company:
     if not Voucher.objects.filter(company=company).exists():
         _vouchers(company, admin_user, suppliers, customers)
     load_coding_demo(company, suppliers, accountant)
+    load_payments_demo(company, suppliers, admin_user)
+    try:
+        from fakturaflyt.approvals.demo import load_approval_demo
+    except ImportError:  # the approval workflow's demo is not installed in this build
+        pass
+    else:
+        load_approval_demo(company)
     return company

@@ -17,6 +17,4 @@ urlpatterns = [
     path("inbox/<int:pk>/reject/", views.reject, name="reject"),
     path("inbox/<int:pk>/not-a-duplicate/", views.dismiss_duplicate, name="dismiss_duplicate"),
     path("suppliers/", views.supplier_list, name="suppliers"),
-    path("approvals/", views.approvals, name="approvals"),
-    path("payments/", views.payments, name="payments"),
 ]

@@ -18,7 +18,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
@@ -33,7 +32,6 @@ from fakturaflyt.payables.forms import FieldForm, RejectForm, UploadForm
 from fakturaflyt.payables.models import Channel, DocumentState, Supplier, SupplierDocument
 from fakturaflyt.payables.uploads import receive_uploads, upload_response
 from fakturaflyt.payables.viewer import viewer_context
-from fakturaflyt.web.placeholders import placeholder
 
 DOCUMENTS_PER_PAGE = 50
 
@@ -312,20 +310,3 @@ def dismiss_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
         % {"state": document.get_state_display()},
     )
     return redirect("payables:document", pk=document.pk)
-
-
-approvals = placeholder(
-    Perm.APPROVE,
-    _("Approvals"),
-    _("Supplier invoices waiting for your approval will be listed here."),
-    _("You will see the invoice, its coding and any purchase order it matches."),
-    _("You approve or reject, within your approval limit, also from your phone."),
-)
-payments = placeholder(
-    Perm.MANAGE_PAYMENTS,
-    _("Payments"),
-    _("Payment proposals and payment files will be made here."),
-    _("A proposal gathers approved, unpaid supplier invoices up to a due date."),
-    _("The payment file (ISO 20022 pain.001) goes to the bank, with KID or message for each payment."),
-    _("The bank's status reports and statements show what was paid."),
-)

@@ -18,8 +18,8 @@ PAGES = [
     ("payables:suppliers", Perm.VIEW_SUPPLIERS),
     ("receivables:customers", Perm.VIEW_CUSTOMERS),
     ("payables:inbox", Perm.VIEW_PAYABLES),
-    ("payables:approvals", Perm.APPROVE),
-    ("payables:payments", Perm.MANAGE_PAYMENTS),
+    ("approvals:pending", Perm.APPROVE),
+    ("payments:runs", Perm.MANAGE_PAYMENTS),
     ("receivables:invoices", Perm.VIEW_RECEIVABLES),
     ("bank", Perm.VIEW_BANK),
     ("cards", Perm.VIEW_PAYABLES),
@@ -37,15 +37,15 @@ def test_each_area_answers_per_role(client, demo_company, url_name, perm):
 
 def test_approver_may_open_approvals_but_not_payments(client, demo_company):
     client.force_login(demo_user(Role.APPROVER))
-    assert client.get(reverse("payables:approvals")).status_code == 200
-    assert client.get(reverse("payables:payments")).status_code == 403
+    assert client.get(reverse("approvals:pending")).status_code == 200
+    assert client.get(reverse("payments:runs")).status_code == 403
     assert client.get(reverse("bank")).status_code == 403
 
 
 def test_placeholder_says_what_will_come(client, demo_company):
     client.force_login(demo_user(Role.ACCOUNTANT))
-    html = client.get(reverse("payables:approvals")).content.decode()
-    assert "Attestering" in html and "Ikke tilgjengelig ennå" in html
+    html = client.get(reverse("bank")).content.decode()
+    assert "Ikke tilgjengelig ennå" in html
 
 
 def test_supplier_list_shows_only_the_active_company(client, demo_company, make_company):

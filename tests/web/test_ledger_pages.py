@@ -64,10 +64,12 @@ def test_voucher_list_is_paginated(client, demo_company, monkeypatch):
 
     monkeypatch.setattr(views, "VOUCHERS_PER_PAGE", 4)
     client.force_login(demo_user(Role.ACCOUNTANT))
+    pages = -(-Voucher.objects.filter(company=demo_company).count() // 4)  # the demo grows as features arrive
+    assert pages >= 3
     first = client.get(reverse("ledger:vouchers")).content.decode()
-    assert "Side 1 av 3" in first
-    third = client.get(reverse("ledger:vouchers"), {"page": 3}).content.decode()
-    assert "Innskudd aksjekapital" in third and "Innskudd aksjekapital" not in first
+    assert f"Side 1 av {pages}" in first
+    last = client.get(reverse("ledger:vouchers"), {"page": pages}).content.decode()
+    assert "Innskudd aksjekapital" in last and "Innskudd aksjekapital" not in first
 
 
 def test_voucher_detail_shows_lines_dimensions_and_totals(client, demo_company):
@@ -132,7 +134,10 @@ def test_vouchers_of_another_company_are_invisible(client, demo_company, make_co
     assert not Voucher.objects.filter(reverses=secret).exists()
     tb = client.get(reverse("ledger:trial_balance"), {"date_from": "2026-01-01", "date_to": "2026-12-31"})
     assert "6300" in tb.content.decode()  # the demo's rent, not the other company's
-    assert sum(r.debit for r in tb.context["rows"] if r.account == "6300") == 18500
+    demo_rent = Posting.objects.filter(
+        voucher__company=demo_company, account__number="6300", voucher__date__year=2026
+    ).values_list("debit", flat=True)
+    assert sum(r.debit for r in tb.context["rows"] if r.account == "6300") == sum(demo_rent) >= 18500
 
 
 def test_reversal_posts_a_correction_and_leaves_the_original(client, demo_company):
