@@ -334,6 +334,12 @@ def _finish(doc: Any, actor: Any, action: str, before_state: str, **details: Any
     doc.approved_at = timezone.now()
     doc.save(update_fields=["state", "approved_at", "updated_at"])
     voucher = posting.post_document(doc, actor)
+    if _po_match(doc) is not None:
+        # An invoice approved despite deviations from its order now takes its quantities off the order
+        # (within tolerance they were counted when it was matched; counting is idempotent).
+        from fakturaflyt.purchasing.services import record_invoiced
+
+        record_invoiced(doc, actor)
     doc.refresh_from_db()
     audit.record(
         doc.company,
