@@ -223,3 +223,14 @@ def receive_now(django_capture_on_commit_callbacks):
         return documents
 
     return receive
+
+
+@pytest.fixture(autouse=True)
+def _fresh_coding_engine():
+    """Each test starts with no cached coding models (as a fresh process) and leaves none behind: ids of
+    rolled-back companies come back on SQLite, and a model cached for one must not serve the next."""
+    from fakturaflyt.coding import engine
+
+    engine.forget()
+    yield
+    engine.forget()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -12,16 +12,6 @@ from typing import Any
 import pytest
 
 from fakturaflyt.core.coding.features import PurchaseLine
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine() -> Iterator[None]:
-    """Each test starts with no cached models (as a fresh process), and leaves none behind."""
-    from fakturaflyt.coding import engine
-
-    engine.forget()
-    yield
-    engine.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine() -> Iterator[None]:
-    from fakturaflyt.coding import engine
-
-    engine.forget()
-    yield
-    engine.forget()
 
 
 @pytest.fixture(autouse=True)
