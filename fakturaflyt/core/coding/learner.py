@@ -6,14 +6,16 @@ How it works (a learned mixture of back-off experts, trained test-then-learn):
   supplier + buyer, supplier + exact amount, the chain, the words, ...) the learner keeps how
   lines with that key were coded: a recency-weighted weight per label (half-life
   :attr:`TargetLearner.half_life_days`, so after a re-organisation the new coding wins within
-  days), the plain count, and the latest label. Updating is O(1) per key: weights grow as
-  ``2**(t/half_life)`` instead of decaying everything else.
+  days), the plain count, the latest label and its run (how many times in a row). Updating is
+  O(1) per key: weights grow as ``2**(t/half_life)`` instead of decaying everything else.
 * **Candidates.** The labels seen under the line's keys, the rules' labels and the most
   common labels overall.
 * **Scoring.** Each candidate gets features per evidence kind and per amount of evidence
-  (1, 2-3, 4-9, 10+ lines): its recency-weighted share under that key and whether it was the
-  latest label there; plus rule and chart-name matches. A linear score over these features
-  and a softmax over the candidates give a probability. The weights are learnt online with
+  (1, 2-3, 4-9, 10+ lines): its recency-weighted share under that key (linear and on a log
+  scale) and, when it is the key's latest label, that label's run (once, twice, 3-5, 6+ times in
+  a row: a run of corrections that breaks the old majority is how a re-organisation shows);
+  plus rule and chart-name matches. A linear score over these features and a softmax over the
+  candidates give a probability. The weights are learnt online with
   AdaGrad on the log loss after each confirmed line, so the learner finds out by itself which
   evidence to trust for this company (card holder for cost centres, supplier for accounts,
   ...). Nothing is tuned to one data set.
