@@ -110,6 +110,24 @@ def add_rule(
     return rule
 
 
+def set_rule_active(rule: CodingRule, user: Any, active: bool) -> CodingRule:
+    """Take a rule out of use, or into use again (the engine reloads the company's rules on its next use)."""
+    if rule.is_active == active:
+        return rule
+    with transaction.atomic():
+        rule.is_active = active
+        rule.save(update_fields=["is_active", "updated_at"])
+        audit.record(
+            rule.company,
+            user,
+            "coding.rule_activated" if active else "coding.rule_deactivated",
+            rule,
+            before={"is_active": not active},
+            after={"is_active": active},
+        )
+    return rule
+
+
 def delete_rule(rule: CodingRule, user: Any) -> None:
     """Remove a rule (what was learnt from lines coded while it applied stays learnt)."""
     with transaction.atomic():

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +29,6 @@ from fakturaflyt.companies.decorators import company_view
 from fakturaflyt.companies.models import Membership
 from fakturaflyt.companies.permissions import has_perm, scoped
 from fakturaflyt.companies.roles import Perm
-from fakturaflyt.ledger import audit
 from fakturaflyt.payables.models import SupplierDocument
 
 LINES_PER_PAGE = 50
@@ -316,19 +314,7 @@ def rule_active(request: HttpRequest, pk: int) -> HttpResponse:
     m: Membership = request.membership  # type: ignore[attr-defined]
     rule = get_object_or_404(scoped(CodingRule.objects.all(), m), pk=pk)
     active = request.POST.get("active") == "1"
-    if rule.is_active != active:
-        # Not in the services' list of actions: a rule's switch, kept with its audit event here.
-        with transaction.atomic():
-            rule.is_active = active
-            rule.save(update_fields=["is_active", "updated_at"])
-            audit.record(
-                m.company,
-                request.user,
-                "coding.rule_activated" if active else "coding.rule_deactivated",
-                rule,
-                before={"is_active": not active},
-                after={"is_active": active},
-            )
+    services.set_rule_active(rule, request.user, active)
     if active:
         messages.success(request, gettext("The rule is in use again: %(rule)s.") % {"rule": _rule_label(rule)})
     else:

@@ -335,6 +335,14 @@ def test_rules_page_adds_and_deactivates_rules(login, world):
     client.post(reverse("coding:rule_active", args=[rule.pk]), {"active": "1"})
     rule.refresh_from_db()
     assert rule.is_active
+    from fakturaflyt.ledger.models import AuditEvent
+
+    actions = AuditEvent.objects.filter(object_id=str(rule.pk), action__startswith="coding.rule_").order_by("id")
+    assert list(actions.values_list("action", flat=True)) == [
+        "coding.rule_added",
+        "coding.rule_deactivated",
+        "coding.rule_activated",
+    ]
 
 
 def test_rule_form_errors_name_the_field(login, world):
