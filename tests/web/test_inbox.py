@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from fakturaflyt.companies.roles import Perm, Role, permissions_of
-from fakturaflyt.payables.models import Channel, DocumentState, Receipt, Supplier, SupplierDocument
+from fakturaflyt.payables.models import Channel, DocumentState, Receipt, StoredFile, Supplier, SupplierDocument
 
 from .helpers import OTHER_ORGNR, demo_user
 
@@ -174,13 +174,14 @@ def test_a_zip_file_becomes_one_document_per_invoice(login, demo_company, corpus
 
 def test_upload_refuses_files_that_are_no_invoice_and_stores_nothing(login, demo_company):
     client = login(demo_user(Role.ACCOUNTANT))
+    stored, receipts = StoredFile.objects.count(), Receipt.objects.count()  # the demo's own invoices
     exe = SimpleUploadedFile("setup.exe", b"MZ\x90\x00", content_type="application/octet-stream")
     response = client.post(reverse("payables:upload"), {"files": [exe]}, HTTP_ACCEPT="application/json")
     assert response.status_code == 400
     assert "setup.exe" in response.json()["errors"][0]["message"]
     empty = client.post(reverse("payables:upload"), {}, HTTP_ACCEPT="application/json")
     assert empty.status_code == 400
-    assert not Receipt.objects.filter(channel=Channel.UPLOAD).exists()
+    assert (StoredFile.objects.count(), Receipt.objects.count()) == (stored, receipts)
 
 
 def test_a_broken_pdf_is_kept_in_quarantine_and_listed(login, demo_company):
