@@ -30,11 +30,11 @@ test: $(STAMP)
 test-pg: $(STAMP)
 	DATABASE_URL=$${PG_URL:-postgres://postgres@127.0.0.1:5432/fakturaflyt} $(BIN)/python -m pytest
 
-## e2e-deps: Debian packages the tests use: chromium (Playwright drives it; no browser download) and Tesseract with Norwegian
+## e2e-deps: Debian packages the tests use: chromium (Playwright drives it; no browser download), Tesseract with Norwegian, Pango and fonts for WeasyPrint
 e2e-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx nor; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium tesseract-ocr tesseract-ocr-nor >/dev/null; \
-	  else echo "Install Debian's chromium, tesseract-ocr and tesseract-ocr-nor (sudo apt-get install ...) to run the browser and OCR tests."; fi; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx nor || ! ldconfig -p | grep -q libpango-1.0; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium tesseract-ocr tesseract-ocr-nor libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	  else echo "Install Debian's chromium, tesseract-ocr, tesseract-ocr-nor, libpango-1.0-0 and fonts-dejavu-core (sudo apt-get install ...) to run the browser and OCR tests."; fi; \
 	fi
 
 bench: $(STAMP)

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "fakturaflyt.approvals",
     "fakturaflyt.payments",
     "fakturaflyt.receivables",
+    "fakturaflyt.billing",
+    "fakturaflyt.distribution",
     "fakturaflyt.web",
 ]
 

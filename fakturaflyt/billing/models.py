@@ -1,0 +1,1 @@
+"""Billing sources: orders, time entries, contracts and subscriptions, and the billing run."""
