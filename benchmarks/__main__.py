@@ -21,6 +21,7 @@ BENCHMARKS = [
     "benchmarks.coding",
     "benchmarks.matching",
     "benchmarks.payments_file",
+    "benchmarks.invoicing",
 ]
 
 

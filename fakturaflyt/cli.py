@@ -419,9 +419,18 @@ def _register_payments() -> None:
     app.add_typer(payments_app, name="payments")
 
 
+def _register_receivables() -> None:
+    from fakturaflyt.cli_billing import billing_app
+    from fakturaflyt.cli_invoices import invoices_app
+
+    app.add_typer(invoices_app, name="invoices")
+    app.add_typer(billing_app, name="billing")
+
+
 _register_apps()
 _register_coding()
 _register_payments()
+_register_receivables()
 
 
 def main() -> None:

@@ -19,6 +19,9 @@
 | ``FAKTURAFLYT_CONFIDENCE_THRESHOLD`` | ``0.8`` | a field read with less confidence sends the document to review |
 | ``FAKTURAFLYT_DUPLICATE_WINDOW_DAYS`` | ``3`` | same supplier and amount within this many days is a duplicate |
 | ``FAKTURAFLYT_OCR_ENGINE`` | ``rapidocr`` | ``rapidocr`` or ``tesseract`` for scans |
+| ``FAKTURAFLYT_PEPPOL_OUTBOX`` | ``<media>/peppol/outbox`` | outgoing EHF (+ sidecar JSON) for the Peppol access point; receipts in ``receipts/`` |
+| ``FAKTURAFLYT_INVOICE_MAIL_FROM`` | unset | one From address for all invoice mails; unset: the company's own e-mail |
+| ``EMAIL_TIMEOUT`` | ``60`` | seconds before an SMTP send counts as a temporary failure |
 """
 
 from __future__ import annotations
@@ -173,6 +176,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fakturaflyt@localhost")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
+# Outgoing EHF for the Peppol access point; empty: MEDIA_ROOT/peppol/outbox
+FAKTURAFLYT_PEPPOL_OUTBOX = os.environ.get("FAKTURAFLYT_PEPPOL_OUTBOX", "")
+# One From address for all companies' invoice mails (SPF/DMARC); empty: each company's own e-mail
+FAKTURAFLYT_INVOICE_MAIL_FROM = os.environ.get("FAKTURAFLYT_INVOICE_MAIL_FROM", "")
 
 # Celery: a broker makes tasks go to workers; without one they run in-process, at once.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -188,6 +196,9 @@ CELERY_BEAT_SCHEDULE = {
     "payables-process-pending": {"task": "payables.process_pending", "schedule": 300.0},
     "coding-refit-models-nightly": {"task": "coding.refit_models", "schedule": crontab(hour=3, minute=15)},
     "approvals-remind-overdue": {"task": "approvals.remind_overdue", "schedule": crontab(minute=5)},
+    "billing-run-daily": {"task": "billing.run_all", "schedule": crontab(hour=5, minute=0)},
+    "distribution-retry-due": {"task": "distribution.retry_due", "schedule": 120.0},
+    "distribution-read-peppol-receipts": {"task": "distribution.read_peppol_receipts", "schedule": 120.0},
 }
 
 # Absolute links in e-mails (the approval reminder): where users reach the web UI.

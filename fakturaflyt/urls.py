@@ -13,5 +13,6 @@ urlpatterns = [
     path("purchasing/", include("fakturaflyt.purchasing.urls")),
     path("payments/", include("fakturaflyt.payments.urls")),
     path("approvals/", include("fakturaflyt.approvals.urls")),
+    path("billing/", include("fakturaflyt.billing.urls")),
     path("", include("fakturaflyt.web.urls")),
 ]

@@ -111,6 +111,15 @@ def company(make_company):
 
 @pytest.fixture
 def demo_company(db):
+    """The demo company without its customer invoices (those render PDFs: slow; see ``sales_demo_company``)."""
+    from fakturaflyt.companies.demo import load_demo
+
+    return load_demo(sales=False)
+
+
+@pytest.fixture
+def sales_demo_company(db):
+    """The whole demo company, with a month of customer invoices made, sent and credited."""
     from fakturaflyt.companies.demo import load_demo
 
     return load_demo()

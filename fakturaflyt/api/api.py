@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from fakturaflyt import __version__
 from fakturaflyt.api.auth import AUTH
 from fakturaflyt.approvals.api import router as approvals_router
+from fakturaflyt.billing.api import router as billing_router
 from fakturaflyt.coding.api import router as coding_router
 from fakturaflyt.companies.api import router as companies_router
 from fakturaflyt.companies.permissions import NotAllowed
@@ -20,6 +21,7 @@ from fakturaflyt.payables.api import alias_router as payables_alias_router
 from fakturaflyt.payables.api import router as payables_router
 from fakturaflyt.payments.api import router as payments_router
 from fakturaflyt.purchasing.api import router as purchasing_router
+from fakturaflyt.receivables.api import router as receivables_router
 
 api = NinjaAPI(
     title="Fakturaflyt API",
@@ -33,6 +35,8 @@ api.add_router("/companies/{orgnr}", ledger_router)
 api.add_router("/companies/{orgnr}", payables_router)
 api.add_router("/companies/{orgnr}/coding", coding_router)
 api.add_router("/companies/{orgnr}/approvals", approvals_router)
+api.add_router("/companies/{orgnr}/billing", billing_router)
+api.add_router("/companies/{orgnr}", receivables_router)
 api.add_router("/companies/{orgnr}/payments", payments_router)
 api.add_router("/companies/{orgnr}/purchasing", purchasing_router)
 # The integrator URL, POST /api/payables/documents?company=<orgnr>, as an alias.

@@ -165,8 +165,12 @@ def _vouchers(company: Company, actor: object, suppliers: dict[int, Supplier], c
 
 
 @transaction.atomic
-def load_demo() -> Company:
-    """Create (or complete) the demo company and return it."""
+def load_demo(*, sales: bool = True) -> Company:
+    """Create (or complete) the demo company and return it.
+
+    ``sales`` False leaves out the customer invoices (products, subscriptions, billing runs,
+    sending): the test fixture for everything else, which would only wait for the PDFs.
+    """
     company = Company.objects.filter(orgnr=DEMO_ORGNR).first() or create_company(
         None,
         orgnr=DEMO_ORGNR,
@@ -253,4 +257,8 @@ def load_demo() -> Company:
         pass
     else:
         load_approval_demo(company)
+    if sales:
+        from fakturaflyt.receivables.demo import load_sales_demo
+
+        load_sales_demo(company, admin_user)
     return company

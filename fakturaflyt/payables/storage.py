@@ -56,14 +56,20 @@ def write_bytes(data: bytes) -> tuple[str, str]:
     target = _root() / rel
     if target.is_file() and target.stat().st_size == len(data):
         return sha, rel
+    write_atomically(target, data, mode=0o440)
+    return sha, rel
+
+
+def write_atomically(target: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Write ``data`` so a reader sees no file or the whole file: a temporary sibling, fsync, rename, fsync the folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{sha[:16]}.", suffix=".part", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:16]}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o440)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -72,7 +78,6 @@ def write_bytes(data: bytes) -> tuple[str, str]:
             pass
         raise
     _fsync_dir(target.parent)
-    return sha, rel
 
 
 def _fsync_dir(path: Path) -> None:

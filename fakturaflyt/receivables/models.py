@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fakturaflyt.companies.models import validate_orgnr
@@ -160,6 +161,9 @@ class InvoiceNumberCounter(models.Model):
     company = models.OneToOneField("companies.Company", on_delete=models.CASCADE, related_name="+")
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.company_id}: {self.last_number}"
+
 
 class DocumentType(models.TextChoices):
     INVOICE = "invoice", _("Invoice")
@@ -296,18 +300,16 @@ class SalesInvoice(models.Model):
         return self.total - self.paid_amount
 
     def display_status(self, today: date | None = None) -> str:
-        """draft, sent, delivered, send_failed, paid, credited, overdue or issued: what the list shows."""
+        """draft, credited, paid, send_failed, overdue, or else issued/sent/delivered: what the list shows."""
         if self.status == InvoiceStatus.DRAFT:
             return "draft"
         if self.settlement == Settlement.CREDITED:
             return "credited"
         if self.settlement == Settlement.PAID:
             return "paid"
-        if (
-            not self.is_credit_note
-            and self.due_date is not None
-            and self.due_date < (today or date.today())  # noqa: DTZ011 - caller passes Oslo's today
-        ):
+        if self.status == InvoiceStatus.SEND_FAILED:
+            return "send_failed"  # the customer never got it: that is what to act on, not "overdue"
+        if not self.is_credit_note and self.due_date is not None and self.due_date < (today or timezone.localdate()):
             return "overdue"
         return str(self.status)
 

@@ -18,7 +18,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 def demo(transactional_db, intake_dirs):
     from fakturaflyt.companies.demo import load_demo
 
-    return load_demo()
+    return load_demo(sales=False)
 
 
 def test_approve_an_invoice_on_a_phone(browser, live_server, demo, shot):

@@ -27,7 +27,7 @@ TEXT = "Skjerm Dell U2724D 27 tommer"
 def demo(transactional_db):
     from fakturaflyt.companies.demo import load_demo
 
-    return load_demo()
+    return load_demo(sales=False)
 
 
 @pytest.fixture

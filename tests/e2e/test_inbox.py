@@ -32,7 +32,7 @@ def demo(transactional_db, settings, tmp_path):
     from fakturaflyt.companies.demo import load_demo
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    return load_demo()
+    return load_demo(sales=False)
 
 
 def _drop(page, path) -> None:

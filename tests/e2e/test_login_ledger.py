@@ -14,7 +14,7 @@ KNOWN_VOUCHER = "Husleie januar – Vestland Eiendom AS"
 def demo(transactional_db):
     from fakturaflyt.companies.demo import load_demo
 
-    return load_demo()
+    return load_demo(sales=False)
 
 
 def _log_in(page, base_url: str) -> None:
