@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -138,7 +139,12 @@ class InvoiceSettings(models.Model):
     kid_allow_dash = models.BooleanField(_("MOD11 '-' allowed"), default=False)
     default_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=14)
     attach_pdf_to_ehf = models.BooleanField(_("attach PDF to EHF"), default=True)
-    accent_color = models.CharField(_("accent colour"), max_length=7, default="#1f4e79")
+    accent_color = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#1f4e79",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour as #rrggbb."))],
+    )
     footer = models.CharField(_("invoice footer"), max_length=300, blank=True)
     efaktura_agreement = models.CharField(
         _("eFaktura agreement id"), max_length=50, blank=True, help_text=_("Empty: eFaktura is not configured.")
