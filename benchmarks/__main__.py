@@ -22,6 +22,8 @@ BENCHMARKS = [
     "benchmarks.matching",
     "benchmarks.payments_file",
     "benchmarks.invoicing",
+    "benchmarks.bank_matching",
+    "benchmarks.payment_prediction",
 ]
 
 

@@ -427,10 +427,19 @@ def _register_receivables() -> None:
     app.add_typer(billing_app, name="billing")
 
 
+def _register_bank_and_dunning() -> None:
+    from fakturaflyt.cli_bank import bank_app
+    from fakturaflyt.cli_dunning import dunning_app
+
+    app.add_typer(bank_app, name="bank")
+    app.add_typer(dunning_app, name="dunning")
+
+
 _register_apps()
 _register_coding()
 _register_payments()
 _register_receivables()
+_register_bank_and_dunning()
 
 
 def main() -> None:

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "fakturaflyt.receivables",
     "fakturaflyt.billing",
     "fakturaflyt.distribution",
+    "fakturaflyt.banking",
+    "fakturaflyt.dunning",
     "fakturaflyt.web",
 ]
 
@@ -197,6 +199,7 @@ CELERY_BEAT_SCHEDULE = {
     "coding-refit-models-nightly": {"task": "coding.refit_models", "schedule": crontab(hour=3, minute=15)},
     "approvals-remind-overdue": {"task": "approvals.remind_overdue", "schedule": crontab(minute=5)},
     "billing-run-daily": {"task": "billing.run_all", "schedule": crontab(hour=5, minute=0)},
+    "dunning-run-daily": {"task": "dunning.run_all", "schedule": crontab(hour=5, minute=30)},
     "distribution-retry-due": {"task": "distribution.retry_due", "schedule": 120.0},
     "distribution-read-peppol-receipts": {"task": "distribution.read_peppol_receipts", "schedule": 120.0},
 }

@@ -14,5 +14,8 @@ urlpatterns = [
     path("payments/", include("fakturaflyt.payments.urls")),
     path("approvals/", include("fakturaflyt.approvals.urls")),
     path("billing/", include("fakturaflyt.billing.urls")),
+    path("banking/", include("fakturaflyt.banking.urls")),
+    path("dunning/", include("fakturaflyt.dunning.urls")),
+    path("receivables/ledger/", include("fakturaflyt.receivables.ledger_urls")),
     path("", include("fakturaflyt.web.urls")),
 ]

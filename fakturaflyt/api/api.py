@@ -16,6 +16,7 @@ from fakturaflyt.coding.api import router as coding_router
 from fakturaflyt.companies.api import router as companies_router
 from fakturaflyt.companies.permissions import NotAllowed
 from fakturaflyt.core.errors import FakturaflytError
+from fakturaflyt.dunning.api import router as dunning_router
 from fakturaflyt.ledger.api import router as ledger_router
 from fakturaflyt.payables.api import alias_router as payables_alias_router
 from fakturaflyt.payables.api import router as payables_router
@@ -36,6 +37,7 @@ api.add_router("/companies/{orgnr}", payables_router)
 api.add_router("/companies/{orgnr}/coding", coding_router)
 api.add_router("/companies/{orgnr}/approvals", approvals_router)
 api.add_router("/companies/{orgnr}/billing", billing_router)
+api.add_router("/companies/{orgnr}/dunning", dunning_router)
 api.add_router("/companies/{orgnr}", receivables_router)
 api.add_router("/companies/{orgnr}/payments", payments_router)
 api.add_router("/companies/{orgnr}/purchasing", purchasing_router)

@@ -258,7 +258,11 @@ def load_demo(*, sales: bool = True) -> Company:
     else:
         load_approval_demo(company)
     if sales:
+        from fakturaflyt.banking.demo import load_bank_demo
+        from fakturaflyt.dunning.demo import load_dunning_demo
         from fakturaflyt.receivables.demo import load_sales_demo
 
         load_sales_demo(company, admin_user)
+        load_dunning_demo(company, admin_user)  # reminders on the overdue invoices, one case to collection
+        load_bank_demo(company, accountant)  # yesterday's payments: some matched at once, some for review
     return company

@@ -8,7 +8,10 @@ that, two invoices made by hand show what a run does not: one with three VAT rat
 the invoice); one invoice is partly credited. The customers cover every channel: EHF (Solvik
 kommune, Hotell Fjordgløtt), e-mail PDF (Byggmester Hansen, Svea Kontor AB), print (Kari
 Nordmann) and eFaktura (Ola Hansen), which is not configured for the demo company, so that
-send fails and shows the accountant how a hard failure looks.
+send fails and shows the accountant how a hard failure looks. Before all that, a year of
+monthly service invoices, each paid at its customer's habit (Solvik kommune on time, Hotell
+Fjordgløtt a few days late, Byggmester Hansen two to three weeks late), gives the customer
+ledger and the payment prediction a history.
 
 The service agreement's base KPI is a demo value, not SSB's figure: a real company enters SSB's
 monthly KPI (table 03013) in the KPI table before its first regulation month.
@@ -113,6 +116,58 @@ def _products(company: Company) -> dict[str, Product]:
             defaults={"name": name, "unit_code": unit, "price": D(price), "revenue_account": account, "vat_code": vat},
         )
     return {p.code: p for p in Product.objects.filter(company=company)}
+
+
+#: customer number -> days after the due date it usually pays (the payment prediction learns it)
+HABITS = {10001: (0, 1, 0, 2), 10002: (3, 5, 2, 4), 10003: (14, 21, 25, 18), 10004: (-2, 0, 1, -1)}
+
+
+def _history(
+    company: Company, customers: dict[int, Customer], products: dict[str, Product], actor: Any, today: date
+) -> None:
+    """A year of earlier invoices, paid at each customer's habitual delay: the customer ledger's history.
+
+    Made before anything else, so the invoice numbers follow the dates. Not sent (they predate
+    the demo's channels); paid through the same service a bank file uses.
+    """
+    from fakturaflyt.receivables.payments import record_payment
+    from fakturaflyt.receivables.services import DraftLine, create_draft, issue
+
+    first_of_month = today.replace(day=1)
+    service = products["SERVICE"]
+    for months_back in range(12, 2, -1):
+        year, month = first_of_month.year, first_of_month.month - months_back
+        while month < 1:
+            year, month = year - 1, month + 12
+        issued_on = date(year, month, 5)
+        for number, delays in HABITS.items():
+            customer = customers[number]
+            quantity = D(1 + months_back % 3)
+            draft = create_draft(
+                company,
+                customer,
+                [DraftLine("Service og vedlikehold av kontormøbler", quantity, D("1200.00"), product=service)],
+                actor=actor,
+                source=Source.MANUAL,
+                source_key=f"demo:history:{number}:{issued_on.isoformat()}",
+                issue_date=issued_on,
+                delivery_date=issued_on,
+            )
+            invoice = issue(draft, actor)
+            assert invoice.due_date is not None
+            paid_on = invoice.due_date + timedelta(days=delays[months_back % len(delays)])
+            record_payment(
+                company,
+                customer=customer,
+                amount=invoice.total,
+                paid_on=paid_on,
+                allocations=[(invoice, invoice.total)],
+                actor=actor,
+                source_ref=f"demo-history-{invoice.number}",
+                payer_name=customer.name,
+                kid=invoice.kid,
+                match_method="kid",
+            )
 
 
 def _sources(company: Company, customers: dict[int, Customer], products: dict[str, Product], today: date) -> None:
@@ -327,6 +382,7 @@ def load_sales_demo(company: Company, actor: Any) -> None:
     except ImportError:  # the billing app is not installed in this build
         return
     today = _oslo_today()
+    _history(company, customers, products, actor, today)
     _sources(company, customers, products, today)
     this_month = today.replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)

@@ -255,6 +255,11 @@ class SalesInvoice(models.Model):
     total_nok = models.DecimalField(_("total in NOK"), default=Decimal("0.00"), **MONEY)
     vat_total_nok = models.DecimalField(_("VAT in NOK"), default=Decimal("0.00"), **MONEY)
     paid_amount = models.DecimalField(_("paid"), default=Decimal("0.00"), **MONEY)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, help_text=_("When it was paid in full."))
+    disputed = models.BooleanField(
+        _("disputed"), default=False, help_text=_("The customer disputes it: no reminders until resolved.")
+    )
+    dispute_note = models.CharField(_("dispute note"), max_length=300, blank=True)
     voucher = models.OneToOneField(
         "ledger.Voucher", on_delete=models.PROTECT, null=True, blank=True, related_name="sales_invoice"
     )
@@ -352,3 +357,68 @@ class SalesInvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_no}: {self.description}"
+
+
+class PaymentSource(models.TextChoices):
+    BANK = "bank", _("Bank file")
+    MANUAL = "manual", _("Registered by hand")
+
+
+class CustomerPayment(models.Model):
+    """A payment from a customer (innbetaling), posted to the bank and allocated to its open invoices.
+
+    What is not allocated to an invoice is a credit on the customer (``unallocated``): an
+    overpayment, or a payment nobody could place yet. The voucher (series BANK) debits the bank
+    account's ledger account and credits 1500 with the customer as partner.
+    """
+
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="customer_payments")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="payments")
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    unallocated = models.DecimalField(_("not allocated"), default=Decimal("0.00"), **MONEY)
+    source = models.CharField(_("source"), max_length=10, choices=PaymentSource.choices, default=PaymentSource.BANK)
+    source_ref = models.CharField(
+        _("bank reference"), max_length=200, blank=True, help_text=_("The bank entry it came from.")
+    )
+    payer_name = models.CharField(_("payer"), max_length=200, blank=True)
+    payer_account = models.CharField(_("payer's account"), max_length=34, blank=True)
+    kid = models.CharField("KID", max_length=25, blank=True)
+    text = models.CharField(_("message"), max_length=500, blank=True)
+    match_method = models.CharField(_("matched by"), max_length=20, blank=True)
+    voucher = models.OneToOneField(
+        "ledger.Voucher", on_delete=models.PROTECT, null=True, blank=True, related_name="customer_payment"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer payment")
+        verbose_name_plural = _("customer payments")
+        ordering = ["company", "-paid_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "source_ref"], condition=~models.Q(source_ref=""), name="uniq_customer_payment_ref"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Payment')} {self.paid_on:%d.%m.%Y} {self.amount}"
+
+
+class PaymentAllocation(models.Model):
+    """The part of a customer payment that settles one invoice."""
+
+    payment = models.ForeignKey(CustomerPayment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(SalesInvoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("payment allocation")
+        verbose_name_plural = _("payment allocations")
+        constraints = [models.UniqueConstraint(fields=["payment", "invoice"], name="uniq_payment_allocation")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} ← {self.amount}"

@@ -40,7 +40,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem("invoices", _("Invoices"), "receivables:invoices", (Perm.VIEW_RECEIVABLES,), "sales"),
     NavItem("billing", _("Billing"), "billing:index", (Perm.VIEW_RECEIVABLES,), "sales"),
     NavItem("products", _("Products"), "receivables:products", (Perm.VIEW_CUSTOMERS,), "sales"),
-    NavItem("bank", _("Bank"), "bank", (Perm.VIEW_BANK,), "money"),
+    NavItem("customer_ledger", _("Customer ledger"), "receivables_ledger:overview", (Perm.VIEW_RECEIVABLES,), "sales"),
+    NavItem("dunning", _("Reminders"), "dunning:index", (Perm.VIEW_RECEIVABLES,), "sales"),
+    NavItem("bank", _("Bank"), "banking:index", (Perm.VIEW_BANK,), "money"),
     NavItem("cards", _("Cards"), "cards", (Perm.VIEW_PAYABLES,), "money"),
     NavItem("ledger", _("Ledger"), "ledger:vouchers", (Perm.VIEW_LEDGER,), "books"),
     # The reports live on ledger pages, so the item needs both permissions.
@@ -71,7 +73,9 @@ SECTIONS: dict[str, str] = {
     "receivables:product_new": "products",
     "receivables:product_edit": "products",
     "receivables:*": "invoices",
-    "bank": "bank",
+    "banking:*": "bank",
+    "receivables_ledger:*": "customer_ledger",
+    "dunning:*": "dunning",
     "cards": "cards",
 }
 

@@ -1,4 +1,4 @@
-"""The web shell: dashboard, supplier portal home, company switcher and the bank/cards placeholders.
+"""The web shell: dashboard, supplier portal home, company switcher and the cards placeholder.
 
 Area pages live in each app's ``views.py``; this module holds only what belongs to the shell.
 """
@@ -68,14 +68,6 @@ def switch_company(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-bank = placeholder(
-    Perm.VIEW_BANK,
-    _("Bank"),
-    _("Bank statements and reconciliation will be here."),
-    _("Import camt.053 and camt.054 files and Nets OCR giro files from the bank."),
-    _("Incoming payments are matched to customer invoices by KID, then by amount and reference."),
-    _("Outgoing payments are matched to the supplier invoices they paid, and the entries are posted."),
-)
 cards = placeholder(
     Perm.VIEW_PAYABLES,
     _("Cards"),

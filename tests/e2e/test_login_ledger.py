@@ -83,7 +83,7 @@ def test_phone_menu_collapses_and_opens(live_server, browser, demo, shot):
     expect(toggle).to_have_attribute("aria-expanded", "true")
     shot(page, "phone-menu-open")
 
-    nav.get_by_role("link", name="Ledger").click()
+    nav.get_by_role("link", name="Ledger", exact=True).click()
     page.wait_for_url(f"{live_server.url}/ledger/")
     expect(page.locator("main")).to_contain_text(KNOWN_VOUCHER)
     expect(nav).to_be_hidden()

@@ -21,7 +21,7 @@ PAGES = [
     ("approvals:pending", Perm.APPROVE),
     ("payments:runs", Perm.MANAGE_PAYMENTS),
     ("receivables:invoices", Perm.VIEW_RECEIVABLES),
-    ("bank", Perm.VIEW_BANK),
+    ("banking:index", Perm.VIEW_BANK),
     ("cards", Perm.VIEW_PAYABLES),
 ]
 
@@ -39,12 +39,12 @@ def test_approver_may_open_approvals_but_not_payments(client, demo_company):
     client.force_login(demo_user(Role.APPROVER))
     assert client.get(reverse("approvals:pending")).status_code == 200
     assert client.get(reverse("payments:runs")).status_code == 403
-    assert client.get(reverse("bank")).status_code == 403
+    assert client.get(reverse("banking:index")).status_code == 403
 
 
 def test_placeholder_says_what_will_come(client, demo_company):
     client.force_login(demo_user(Role.ACCOUNTANT))
-    html = client.get(reverse("bank")).content.decode()
+    html = client.get(reverse("cards")).content.decode()
     assert "Ikke tilgjengelig ennå" in html
 
 

@@ -96,11 +96,15 @@ def test_supplier_contact_gets_the_supplier_portal_with_its_own_supplier(client,
     ("role", "shown", "hidden"),
     [
         (Role.ACCOUNTANT, ["payables:inbox", "payments:runs", "ledger:vouchers", "ledger:trial_balance"], []),
-        (Role.APPROVER, ["approvals:pending", "payables:suppliers"], ["ledger:vouchers", "payments:runs", "bank"]),
+        (
+            Role.APPROVER,
+            ["approvals:pending", "payables:suppliers"],
+            ["ledger:vouchers", "payments:runs", "banking:index"],
+        ),
         (Role.REQUESTER, ["payables:inbox"], ["approvals:pending", "ledger:vouchers", "receivables:customers"]),
         (
             Role.AUDITOR,
-            ["ledger:vouchers", "bank", "receivables:invoices"],
+            ["ledger:vouchers", "banking:index", "receivables:invoices"],
             ["approvals:pending", "payments:runs"],
         ),
     ],
