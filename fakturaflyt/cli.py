@@ -91,6 +91,37 @@ def _company(orgnr: str) -> Any:
     return company
 
 
+def run_date(value: str, as_json: bool = False) -> Any:
+    """``--date`` of a scheduled run as a date; exit 2 when it is not YYYY-MM-DD."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--date {value!r} is not a date (YYYY-MM-DD).", 2, as_json=as_json)
+
+
+def acting_user(username: str | None, company: Any, perm: Any, as_json: bool = False) -> Any:
+    """The user named by ``--user``, who must hold ``perm`` in ``company``; None (the system) when not given.
+
+    Exit 2 for an unknown user, 1 when the user may not do this in the company.
+    """
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    from fakturaflyt.companies.permissions import NotAllowed, require
+
+    actor = get_user_model().objects.filter(username=username).first()
+    if actor is None:
+        fail(f"No user {username}.", 2, as_json=as_json)
+    try:
+        require(actor, company, perm)
+    except NotAllowed as exc:
+        fail(str(exc), 1, [{"code": exc.code, "message": str(exc), "location": "--user"}], as_json)
+    return actor
+
+
 @app.command()
 def migrate() -> None:
     """Create or update the database schema."""

@@ -17,7 +17,6 @@ a second run on the same date sends nothing). With ``--json``::
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -47,25 +46,11 @@ def run(
 
     cli.django_setup()
     cli.require_migrated()
-    try:
-        day = date.fromisoformat(on)
-    except ValueError:
-        cli.fail(f"--date {on!r} is not a date (YYYY-MM-DD).", 2, as_json=as_json)
+    from fakturaflyt.companies.roles import Perm
+
+    day = cli.run_date(on, as_json)
     the_company = cli._company(company)
-    actor = None
-    if user:
-        from django.contrib.auth import get_user_model
-
-        from fakturaflyt.companies.permissions import NotAllowed, require
-        from fakturaflyt.companies.roles import Perm
-
-        actor = get_user_model().objects.filter(username=user).first()
-        if actor is None:
-            cli.fail(f"No user {user}.", 2, as_json=as_json)
-        try:
-            require(actor, the_company, Perm.MANAGE_RECEIVABLES)
-        except NotAllowed as exc:
-            cli.fail(str(exc), 2, [{"code": exc.code, "message": str(exc), "location": "--user"}], as_json)
+    actor = cli.acting_user(user, the_company, Perm.MANAGE_RECEIVABLES, as_json)
 
     from fakturaflyt.dunning import services
 

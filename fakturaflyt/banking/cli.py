@@ -39,9 +39,8 @@ def import_file(
 
     cli.django_setup()
     cli.require_migrated()
-    from django.contrib.auth import get_user_model
-
     from fakturaflyt.banking import services
+    from fakturaflyt.companies.roles import Perm
     from fakturaflyt.core.errors import FakturaflytError
 
     try:
@@ -49,11 +48,7 @@ def import_file(
     except OSError as exc:
         cli.fail(f"Cannot read {file}: {exc.strerror}", 2, as_json=as_json)
     the_company = cli._company(company)
-    actor = None
-    if user:
-        actor = get_user_model().objects.filter(username=user).first()
-        if actor is None:
-            cli.fail(f"No user {user}.", 2, as_json=as_json)
+    actor = cli.acting_user(user, the_company, Perm.MANAGE_PAYMENTS, as_json)  # importing also books payments out
     err = Console(stderr=True)
     try:
         if as_json or not err.is_terminal:

@@ -269,7 +269,12 @@ def _post(
 
 
 def _open_entry(entry: BankEntry) -> BankEntry:
-    locked = BankEntry.objects.select_for_update().select_related("statement__bank_account", "company").get(pk=entry.pk)
+    # lock the entry row only (of=self): the bank account is an outer join PostgreSQL cannot lock
+    locked = (
+        BankEntry.objects.select_for_update(of=("self",))
+        .select_related("statement__bank_account", "company")
+        .get(pk=entry.pk)
+    )
     if locked.state not in OPEN_STATES:
         raise BankError(BankCode.ENTRY_STATE, f"The entry is {locked.get_state_display().lower()} already.")
     return locked

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from fakturaflyt.companies.models import Company, Membership
-from fakturaflyt.companies.roles import permissions_of
+from fakturaflyt.companies.permissions import not_member, require
+from fakturaflyt.companies.roles import Perm, permissions_of
 
 router = Router(tags=["companies"])
 
@@ -50,3 +51,15 @@ def companies(request: HttpRequest) -> list[CompanyOut]:
 
 def company_by_orgnr(orgnr: str) -> Company | None:
     return Company.objects.filter(orgnr=orgnr).first()
+
+
+def member_for(request: HttpRequest, orgnr: str, perm: Perm) -> Membership:
+    """The user's membership of the company ``orgnr`` if it grants ``perm``; every company-scoped API call starts here.
+
+    An unknown org.nr gets the same answer as a company the user is not a member of: the API
+    must not tell an outsider which organisation numbers keep their books here.
+    """
+    company = company_by_orgnr(orgnr.replace(" ", ""))
+    if company is None:
+        raise not_member()
+    return require(request.user, company, perm)

@@ -18,9 +18,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema, Status
 
-from fakturaflyt.companies.api import company_by_orgnr
-from fakturaflyt.companies.models import Membership
-from fakturaflyt.companies.permissions import not_member, require
+from fakturaflyt.companies.api import member_for
 from fakturaflyt.companies.roles import Perm
 from fakturaflyt.dunning import collection, services
 from fakturaflyt.receivables.models import SalesInvoice
@@ -39,11 +37,7 @@ class PreviewQuery(Schema):
     date: dt.date
 
 
-def _member(request: HttpRequest, orgnr: str, perm: Perm) -> Membership:
-    company = company_by_orgnr(orgnr.replace(" ", ""))
-    if company is None:
-        raise not_member()
-    return require(request.user, company, perm)
+_member = member_for
 
 
 @router.get("/preview", response=dict[str, Any], summary="What a dunning run would send")

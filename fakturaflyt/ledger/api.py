@@ -14,9 +14,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema, Status
 
-from fakturaflyt.companies.api import company_by_orgnr
-from fakturaflyt.companies.models import Membership
-from fakturaflyt.companies.permissions import not_member, require
+from fakturaflyt.companies.api import member_for
 from fakturaflyt.companies.roles import Perm
 from fakturaflyt.core.errors import FakturaflytError, FormatError, Problem
 from fakturaflyt.core.ledger import VoucherLine
@@ -31,13 +29,7 @@ router = Router(tags=["ledger"])
 OrgNr = Annotated[str, Path(description="The company's organisation number (9 digits)")]
 
 
-def _member(request: HttpRequest, orgnr: str, perm: Perm) -> Membership:
-    company = company_by_orgnr(orgnr)
-    if company is None:
-        # The same answer as for a company the user is not a member of: the API must not tell
-        # an outsider which organisation numbers keep their books here.
-        raise not_member()
-    return require(request.user, company, perm)
+_member = member_for
 
 
 class AccountOut(Schema):

@@ -22,9 +22,9 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from fakturaflyt.companies.api import company_by_orgnr
+from fakturaflyt.companies.api import member_for
 from fakturaflyt.companies.models import Membership
-from fakturaflyt.companies.permissions import not_member, require, scoped
+from fakturaflyt.companies.permissions import scoped
 from fakturaflyt.companies.roles import Perm
 from fakturaflyt.payables.models import Supplier
 from fakturaflyt.purchasing import services
@@ -139,11 +139,7 @@ class ReceiptIn(Schema):
     lines: dict[int, str]
 
 
-def _member(request: HttpRequest, orgnr: str, perm: Perm) -> Membership:
-    company = company_by_orgnr(orgnr.replace(" ", ""))
-    if company is None:
-        raise not_member()
-    return require(request.user, company, perm)
+_member = member_for
 
 
 def _error(exc: PurchasingError) -> Status[ErrorOut]:

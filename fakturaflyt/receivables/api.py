@@ -28,9 +28,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from fakturaflyt.companies.api import company_by_orgnr
+from fakturaflyt.companies.api import member_for
 from fakturaflyt.companies.models import Membership
-from fakturaflyt.companies.permissions import not_member, require
 from fakturaflyt.companies.roles import Perm
 from fakturaflyt.core.errors import Problem, RuleViolation
 from fakturaflyt.receivables.models import Customer, DeliveryChannel, Product, SalesInvoice
@@ -40,11 +39,7 @@ router = Router(tags=["receivables"])
 OrgNr = Annotated[str, Path(description="The company's organisation number (9 digits)")]
 
 
-def _member(request: HttpRequest, orgnr: str, perm: Perm) -> Membership:
-    company = company_by_orgnr(orgnr.replace(" ", ""))
-    if company is None:
-        raise not_member()
-    return require(request.user, company, perm)
+_member = member_for
 
 
 def _refuse(code: str, message: str, location: str = "") -> RuleViolation:

@@ -304,7 +304,7 @@ def allocate_credit(
     to the least of the rest and what the invoice has open. Audit event ``payment.credit_allocated``.
     """
     with transaction.atomic():
-        payment = CustomerPayment.objects.select_for_update().select_related("customer").get(pk=payment.pk)
+        payment = CustomerPayment.objects.select_for_update(of=("self",)).select_related("customer").get(pk=payment.pk)
         company = payment.company
         if payment.customer_id is not None and invoice.customer_id != payment.customer_id:
             raise BankError(BankCode.CUSTOMER, f"{invoice} is not {payment.customer.name}'s invoice.")

@@ -58,3 +58,22 @@ def test_exit_codes(bank: Bank, tmp_path) -> None:
     good.write_bytes(camt054(ntry("R9", "1.00")))
     assert runner.invoke(app, ["bank", "import", str(good), "--company", "923609016"]).exit_code == 2
     assert runner.invoke(app, ["bank", "import", str(good), "--company", ORGNR, "--user", "x@y.no"]).exit_code == 2
+
+
+def test_a_user_without_payment_rights_cannot_import(bank: Bank, tmp_path, user_factory) -> None:
+    from fakturaflyt.companies.roles import Role
+    from fakturaflyt.companies.services import add_member
+
+    approver = user_factory("attestant@testfirma.no")
+    add_member(None, bank.company, approver, Role.APPROVER)
+    path = tmp_path / "innbetalinger.xml"
+    path.write_bytes(camt054(ntry("R9", "10.00", name="Ukjent")))
+    result = runner.invoke(
+        app, ["bank", "import", str(path), "--company", ORGNR, "--user", "attestant@testfirma.no", "--json"]
+    )
+    assert result.exit_code == 1 and json.loads(result.stdout)["problems"][0]["location"] == "--user"
+    unknown = runner.invoke(app, ["bank", "import", str(path), "--company", ORGNR, "--user", "nobody@x.no"])
+    assert unknown.exit_code == 2
+    from fakturaflyt.banking.models import BankEntry
+
+    assert not BankEntry.objects.exists()
