@@ -24,6 +24,7 @@ BENCHMARKS = [
     "benchmarks.invoicing",
     "benchmarks.bank_matching",
     "benchmarks.payment_prediction",
+    "benchmarks.card_split",
 ]
 
 

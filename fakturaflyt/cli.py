@@ -466,11 +466,18 @@ def _register_bank_and_dunning() -> None:
     app.add_typer(dunning_app, name="dunning")
 
 
+def _register_cards() -> None:
+    from fakturaflyt.cli_cards import cards_app
+
+    app.add_typer(cards_app, name="cards")
+
+
 _register_apps()
 _register_coding()
 _register_payments()
 _register_receivables()
 _register_bank_and_dunning()
+_register_cards()
 
 
 def main() -> None:
