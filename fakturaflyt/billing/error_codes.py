@@ -20,7 +20,6 @@ class BillingCode(StrEnum):
     INVOICE_FAILED = "FF-BILLING-INVOICE-FAILED"  # the invoice could not be made or issued (see message)
     SEND_FAILED = "FF-BILLING-SEND-FAILED"  # made and issued, but handing it to its channel failed
     BILLED_DIFFERS = "FF-BILLING-BILLED-DIFFERS"  # a period already invoiced now computes to another amount
-    NOT_CONFIGURED = "FF-BILLING-NOT-CONFIGURED"  # the invoicing services are not available yet
     BAD_CHANGE = "FF-BILLING-BAD-CHANGE"  # a plan change that cannot be made (date outside, same plan)
     BAD_TERMINATION = "FF-BILLING-BAD-TERMINATION"  # a termination date before the start
 

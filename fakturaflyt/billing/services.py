@@ -194,10 +194,8 @@ def _make(company: Company, p: PlannedInvoice, actor: Any, on: date) -> SalesInv
 
 
 def _sender() -> Any:
-    try:
-        from fakturaflyt.distribution.services import send
-    except ImportError:  # the distribution app is not there yet
-        return None
+    from fakturaflyt.distribution.services import send  # imported here: distribution imports receivables
+
     return send
 
 
@@ -223,10 +221,6 @@ def _one(company: Company, p: PlannedInvoice, actor: Any, on: date, result: RunR
             result.skipped += 1
         else:
             result.problems.extend(RunProblem(pr.code, pr.message, p.source_key) for pr in exc.problems)
-    except NotImplementedError:
-        result.problems.append(
-            RunProblem(BillingCode.NOT_CONFIGURED, "Invoices cannot be made yet in this installation.", p.source_key)
-        )
     except Exception as exc:  # one bad source must not stop the others
         log.exception("billing run: %s failed", p.source_key)
         result.problems.append(RunProblem(BillingCode.INVOICE_FAILED, f"The invoice was not made: {exc}", p.source_key))

@@ -263,13 +263,11 @@ def vat_rows(invoice: SalesInvoice, lines: list[Any]) -> list[VatRow]:
 
 
 def _ehf_model(invoice: SalesInvoice) -> Any:
-    """The EHF model (its VAT breakdown BG-23 and NOK VAT BT-111), or None when there is no EHF builder or it is a draft."""
+    """The EHF model (its VAT breakdown BG-23 and NOK VAT BT-111), so paper and EHF agree; None for a draft."""
     if invoice.is_draft:
         return None
-    try:
-        from fakturaflyt.receivables.ehf import build_model  # the EHF builder of the receivables app
-    except ImportError:
-        return None
+    from fakturaflyt.receivables.ehf import build_model  # ehf embeds this module's PDF: import at call time
+
     return build_model(invoice)
 
 

@@ -406,10 +406,8 @@ def invoice_totals(request: HttpRequest) -> HttpResponse:
 
 
 def _dispatches(invoice: SalesInvoice) -> list[Any]:
-    try:
-        from fakturaflyt.distribution.models import Dispatch
-    except ImportError:
-        return []
+    from fakturaflyt.distribution.models import Dispatch
+
     return list(Dispatch.objects.filter(invoice=invoice).order_by("-created_at", "-id"))
 
 
@@ -463,11 +461,8 @@ def invoice_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _send(request: HttpRequest, invoice: SalesInvoice, *, resend: bool = False) -> None:
     """Send by the customer's channel and tell how it went (a failure is on the invoice's send log too)."""
-    try:
-        from fakturaflyt.distribution.services import send
-    except ImportError:
-        messages.warning(request, _("Sending is not available yet; the invoice is issued and waits to be sent."))
-        return
+    from fakturaflyt.distribution.services import send
+
     try:
         dispatch = send(invoice, actor=request.user, resend=resend) if resend else send(invoice, actor=request.user)
     except FakturaflytError as exc:
@@ -605,10 +600,7 @@ def invoice_ehf(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice(request, pk)
     if invoice.is_draft:
         raise Http404("A draft has no EHF")
-    try:
-        data = invoice_ehf_bytes(invoice)
-    except ImportError:
-        raise Http404("EHF is not available yet") from None
+    data = invoice_ehf_bytes(invoice)
     return _attachment(data, "application/xml", filename(invoice, "xml"))
 
 
