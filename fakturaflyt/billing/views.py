@@ -34,6 +34,7 @@ from fakturaflyt.billing.models import (
 from fakturaflyt.companies.decorators import company_view
 from fakturaflyt.companies.permissions import can
 from fakturaflyt.companies.roles import Perm
+from fakturaflyt.core.invoicing import line_net
 
 
 class RunForm(forms.Form):
@@ -65,14 +66,15 @@ def _overview(company: Any, today: date) -> dict[str, Any]:
         .order_by("number")[:200]
     )
     for o in orders:
-        o.net = sum((ln.quantity * ln.unit_price * (1 - ln.discount_percent / 100) for ln in o.lines.all()), Decimal(0))
+        # each line as the invoice will state it (EN 16931 line net, in øre)
+        o.net = sum((line_net(ln.quantity, ln.unit_price, ln.discount_percent) for ln in o.lines.all()), Decimal(0))
     time: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: {"hours": Decimal(0), "amount": Decimal(0)})
     for e in TimeEntry.objects.filter(company=company, billable=True, invoice__isnull=True).select_related(
         "customer", "project"
     ):
         row = time[(e.customer.name, e.project.code if e.project else "")]
         row["hours"] += e.hours
-        row["amount"] += e.hours * e.hourly_rate
+        row["amount"] += line_net(e.hours, e.hourly_rate)
         row["last"] = max(row.get("last", e.date), e.date)
     contracts = []
     for c in (

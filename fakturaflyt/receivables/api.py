@@ -281,31 +281,13 @@ def send_invoice(request: HttpRequest, orgnr: OrgNr, invoice_id: int) -> dict[st
     "/invoices/{invoice_id}/credit", response={201: dict[str, Any]}, summary="Credit an invoice (all or some lines)"
 )
 def credit_invoice(request: HttpRequest, orgnr: OrgNr, invoice_id: int, body: CreditIn) -> Status[dict[str, Any]]:
-    from fakturaflyt.receivables.services import credit, line_as_draft
+    from fakturaflyt.receivables.services import credit, credit_lines
 
     m = _member(request, orgnr, Perm.MANAGE_RECEIVABLES)
     invoice = _by_id(m, invoice_id)
     if not body.reason.strip():
         raise _refuse("FF-AR-CREDIT-REASON", "Give a reason for the credit note; it is printed on it.", "reason")
-    lines = None
-    if body.lines:
-        by_no = {ln.line_no: ln for ln in invoice.lines.all()}
-        lines = []
-        problems = []
-        for i, want in enumerate(body.lines):
-            line = by_no.get(want.line_no)
-            if line is None:
-                problems.append(Problem("FF-AR-CREDIT-LINE", f"The invoice has no line {want.line_no}.", f"lines[{i}]"))
-                continue
-            qty = want.quantity if want.quantity is not None else line.quantity
-            if not qty.is_finite() or qty <= 0 or qty > line.quantity:
-                problems.append(
-                    Problem("FF-AR-CREDIT-LINE", f"Credit between 0 and {_num(line.quantity)}.", f"lines[{i}].quantity")
-                )
-                continue
-            lines.append(line_as_draft(line, qty))
-        if problems:
-            raise RuleViolation(problems)
+    lines = credit_lines(invoice, [(w.line_no, w.quantity) for w in body.lines]) if body.lines else None
     note = credit(invoice, request.user, reason=body.reason.strip(), lines=lines)
     return Status(201, invoice_json(_by_id(m, note.pk), lines=True))
 

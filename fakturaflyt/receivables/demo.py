@@ -292,12 +292,8 @@ def _manual(
     company: Company, customers: dict[int, Customer], products: dict[str, Product], actor: Any, today: date
 ) -> None:
     """What a run does not make: three VAT rates on one invoice, a currency invoice, a credit note."""
+    from fakturaflyt.distribution.services import send
     from fakturaflyt.receivables.services import DraftLine, create_draft, credit, issue
-
-    try:
-        from fakturaflyt.distribution.services import send
-    except ImportError:  # the distribution app is not installed in this build
-        send = None
 
     this_month = today.replace(day=1)
 
@@ -335,9 +331,7 @@ def _manual(
         buyer_reference="Anna Lind",
     )
     for draft in (workshop, export):
-        issued = issue(draft, actor)
-        if send is not None:
-            send(issued, actor=actor)
+        send(issue(draft, actor), actor=actor)
     ordered = (
         SalesInvoice.objects.filter(company=company, source=Source.ORDER, document_type=DocumentType.INVOICE)
         .exclude(number=None)
@@ -362,8 +356,7 @@ def _manual(
                 ],
                 issue_date=days_ago(2),
             )
-            if send is not None:
-                send(note, actor=actor)
+            send(note, actor=actor)
 
 
 @transaction.atomic
@@ -377,10 +370,8 @@ def load_sales_demo(company: Company, actor: Any) -> None:
     products = _products(company)
     if SalesInvoice.objects.filter(company=company).exists():
         return
-    try:
-        from fakturaflyt.billing.services import run
-    except ImportError:  # the billing app is not installed in this build
-        return
+    from fakturaflyt.billing.services import run
+
     today = _oslo_today()
     _history(company, customers, products, actor, today)
     _sources(company, customers, products, today)

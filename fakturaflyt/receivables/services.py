@@ -507,6 +507,36 @@ def issue(invoice: SalesInvoice, actor: Any, *, issue_date: date | None = None) 
         return _issue_locked(draft, actor, issue_date)
 
 
+def credit_lines(invoice: SalesInvoice, wanted: Sequence[tuple[int, Decimal | None]]) -> list[DraftLine]:
+    """The lines of a partial credit note: ``(line number, quantity or None for all of it)`` per line to credit.
+
+    Refuses with every problem at once (``FF-AR-CREDIT-LINE``): a line the invoice does not have,
+    or a quantity that is not above 0 and at most the line's own quantity.
+    """
+    by_no = {ln.line_no: ln for ln in invoice.lines.select_related("product")}
+    lines: list[DraftLine] = []
+    problems: list[Problem] = []
+    for i, (line_no, quantity) in enumerate(wanted):
+        line = by_no.get(line_no)
+        if line is None:
+            problems.append(Problem("FF-AR-CREDIT-LINE", f"The invoice has no line {line_no}.", f"lines[{i}]"))
+            continue
+        qty = line.quantity if quantity is None else quantity
+        if not qty.is_finite() or qty <= 0 or qty > line.quantity:
+            problems.append(
+                Problem(
+                    "FF-AR-CREDIT-LINE",
+                    f"Line {line_no}: credit between 0 and {line.quantity.normalize()}.",
+                    f"lines[{i}].quantity",
+                )
+            )
+            continue
+        lines.append(line_as_draft(line, qty))
+    if problems:
+        raise RuleViolation(problems)
+    return lines
+
+
 def credit(
     invoice: SalesInvoice,
     actor: Any,

@@ -526,27 +526,18 @@ def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give a reason for the credit note; it is printed on it."))
         return redirect("receivables:invoice", pk=pk)
-    from fakturaflyt.receivables.services import credit, line_as_draft
+    from fakturaflyt.receivables.services import credit, credit_lines
 
     chosen = {int(x) for x in request.POST.getlist("line") if x.isdigit()}
-    lines = None
-    if chosen:
-        lines = []
-        for line in invoice.lines.filter(pk__in=chosen).order_by("line_no"):
-            raw = (request.POST.get(f"quantity-{line.pk}") or "").replace(",", ".").strip()
-            try:
-                qty = Decimal(raw) if raw else line.quantity
-            except InvalidOperation:
-                qty = line.quantity
-            if not qty.is_finite() or qty <= 0 or qty > line.quantity:
-                messages.error(
-                    request,
-                    _("Line %(no)s: credit between 0 and %(qty)s.")
-                    % {"no": line.line_no, "qty": line.quantity.normalize()},
-                )
-                return redirect("receivables:invoice", pk=pk)
-            lines.append(line_as_draft(line, qty))
+    wanted: list[tuple[int, Decimal | None]] = []
+    for line in invoice.lines.filter(pk__in=chosen).order_by("line_no"):
+        raw = (request.POST.get(f"quantity-{line.pk}") or "").replace(",", ".").strip()
+        try:
+            wanted.append((line.line_no, Decimal(raw) if raw else None))
+        except InvalidOperation:
+            wanted.append((line.line_no, None))
     try:
+        lines = credit_lines(invoice, wanted) if wanted else None
         note = credit(invoice, request.user, reason=form.cleaned_data["reason"], lines=lines)
     except FakturaflytError as exc:
         messages.error(request, _problem_text(exc))
