@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "fakturaflyt.distribution",
     "fakturaflyt.banking",
     "fakturaflyt.dunning",
+    "fakturaflyt.cards",
     "fakturaflyt.web",
 ]
 
