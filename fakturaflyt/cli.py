@@ -472,12 +472,19 @@ def _register_cards() -> None:
     app.add_typer(cards_app, name="cards")
 
 
+def _register_rates() -> None:
+    from fakturaflyt.cli_rates import rates_app
+
+    app.add_typer(rates_app, name="rates")
+
+
 _register_apps()
 _register_coding()
 _register_payments()
 _register_receivables()
 _register_bank_and_dunning()
 _register_cards()
+_register_rates()
 
 
 def main() -> None:

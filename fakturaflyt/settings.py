@@ -21,6 +21,8 @@
 | ``FAKTURAFLYT_OCR_ENGINE`` | ``rapidocr`` | ``rapidocr`` or ``tesseract`` for scans |
 | ``FAKTURAFLYT_PEPPOL_OUTBOX`` | ``<media>/peppol/outbox`` | outgoing EHF (+ sidecar JSON) for the Peppol access point; receipts in ``receipts/`` |
 | ``FAKTURAFLYT_INVOICE_MAIL_FROM`` | unset | one From address for all invoice mails; unset: the company's own e-mail |
+| ``FAKTURAFLYT_FETCH_EXCHANGE_RATES`` | off | ``1``: fetch Norges Bank's daily exchange rates on business days at 17:15 |
+| ``FAKTURAFLYT_EXCHANGE_RATE_CURRENCIES`` | EUR,USD,GBP,SEK,DKK,CHF,JPY,PLN,CNY | the currencies fetched |
 | ``EMAIL_TIMEOUT`` | ``60`` | seconds before an SMTP send counts as a temporary failure |
 """
 
@@ -184,6 +186,10 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 FAKTURAFLYT_PEPPOL_OUTBOX = os.environ.get("FAKTURAFLYT_PEPPOL_OUTBOX", "")
 # One From address for all companies' invoice mails (SPF/DMARC); empty: each company's own e-mail
 FAKTURAFLYT_INVOICE_MAIL_FROM = os.environ.get("FAKTURAFLYT_INVOICE_MAIL_FROM", "")
+FAKTURAFLYT_FETCH_EXCHANGE_RATES = os.environ.get("FAKTURAFLYT_FETCH_EXCHANGE_RATES", "") in {"1", "true", "yes"}
+FAKTURAFLYT_EXCHANGE_RATE_CURRENCIES = [
+    c.strip().upper() for c in os.environ.get("FAKTURAFLYT_EXCHANGE_RATE_CURRENCIES", "").split(",") if c.strip()
+]
 
 # Celery: a broker makes tasks go to workers; without one they run in-process, at once.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -201,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
     "approvals-remind-overdue": {"task": "approvals.remind_overdue", "schedule": crontab(minute=5)},
     "billing-run-daily": {"task": "billing.run_all", "schedule": crontab(hour=5, minute=0)},
     "dunning-run-daily": {"task": "dunning.run_all", "schedule": crontab(hour=5, minute=30)},
+    # Norges Bank publishes its daily rates about 16:00 on business days (a no-op unless switched on).
+    "ledger-fetch-exchange-rates": {
+        "task": "ledger.fetch_exchange_rates",
+        "schedule": crontab(hour=17, minute=15, day_of_week="mon-fri"),
+    },
     "distribution-retry-due": {"task": "distribution.retry_due", "schedule": 120.0},
     "distribution-read-peppol-receipts": {"task": "distribution.read_peppol_receipts", "schedule": 120.0},
 }

@@ -8,7 +8,17 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from fakturaflyt.ledger.admin_audit import AuditedAdmin
-from fakturaflyt.ledger.models import Account, AuditEvent, Department, NumberSeries, Posting, Project, VatCode, Voucher
+from fakturaflyt.ledger.models import (
+    Account,
+    AuditEvent,
+    Department,
+    ExchangeRate,
+    NumberSeries,
+    Posting,
+    Project,
+    VatCode,
+    Voucher,
+)
 
 
 @admin.register(Account)
@@ -73,4 +83,15 @@ class VoucherAdmin(ReadOnlyAdmin):
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["seq", "company", "at", "actor_label", "action", "object_type", "object_id"]
     list_filter = ["company", "action"]
+    actions = None
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ReadOnlyAdmin):
+    """Norges Bank's reference rates as imported (``fakturaflyt rates import``, the daily task); read-only."""
+
+    list_display = ["day", "currency", "rate", "source", "created_at"]
+    list_filter = ["currency", "source"]
+    date_hierarchy = "day"
+    ordering = ["-day", "currency"]
     actions = None

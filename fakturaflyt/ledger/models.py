@@ -351,3 +351,35 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head {self.company_id}: {self.seq}"
+
+
+class RateSource(models.TextChoices):
+    NORGES_BANK = "norges-bank", _("Norges Bank")
+    DEMO = "demo", _("Demo values")
+    MANUAL = "manual", _("Entered by hand")
+
+
+class ExchangeRate(models.Model):
+    """A reference exchange rate: NOK per ONE unit of ``currency`` on ``day``.
+
+    Global, not per company: Norges Bank's reference rates (valutakurser) are public. Used
+    to value foreign-currency amounts in NOK at the rate of the transaction date (good
+    accounting practice; regnskapsloven § 5-9 for monetary items at year end) and to find
+    the currency difference (agio/disagio) against what the bank or card issuer charged.
+    Norges Bank's "per 100 units" quotes (SEK, DKK, JPY ...) are stored per one unit.
+    """
+
+    currency = models.CharField(_("currency"), max_length=3)
+    day = models.DateField(_("date"))
+    rate = models.DecimalField(_("rate (NOK per unit)"), max_digits=18, decimal_places=6)
+    source = models.CharField(_("source"), max_length=20, choices=RateSource.choices, default=RateSource.NORGES_BANK)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "-day"]
+        constraints = [models.UniqueConstraint(fields=["currency", "day"], name="uniq_exchange_rate_day")]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.day.isoformat()} {self.rate}"

@@ -33,6 +33,15 @@ from fakturaflyt.core.cards.orders import ZERO, OrderLine
 from fakturaflyt.core.errors import FormatError
 
 NAME = "amazon"
+#: Amazon has no Norwegian store: every Amazon purchase is one from abroad (see :mod:`.vat`).
+DOMESTIC = False
+#: How Amazon charges look on card statements (``AMZN MKTP DE*2X4AB12C3``, ``AMAZON.DE``,
+#: ``Amazon Business EU``, ``AMZNMKTPLACE``); Amazon Web Services bills separately and is not a shop order.
+MERCHANT_PATTERNS: tuple[str, ...] = (
+    r"\bAMZN",
+    r"\bAMZ\s*MKTP",
+    r"\bAMAZON(?![\s.]*WEB\s*SERVICES)",
+)
 _BUSINESS = ("order id", "payment reference id", "item net total", "title")
 _CONSUMER = ("order id", "shipment item subtotal", "product name")
 _ITEMS = ("order id", "item subtotal", "title", "ship date")

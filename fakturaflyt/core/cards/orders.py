@@ -1,12 +1,17 @@
 """The interface every shop's order export implements: :class:`OrderLine` and a reader.
 
-A shop module (see :mod:`fakturaflyt.core.cards.amazon`) is a module with three names:
+A shop module (see :mod:`fakturaflyt.core.cards.amazon`) is a module with these names:
 
 * ``NAME``: a short id (``"amazon"``),
 * ``sniff(header: Sequence[str]) -> str | None``: the layout name when the header row is one
   of the shop's exports, else ``None``,
 * ``read(data: bytes) -> list[OrderLine]``: every item row of the export, raising
-  :class:`~fakturaflyt.core.errors.FormatError` (``FF-CARD-*``, with line and column) on bad input.
+  :class:`~fakturaflyt.core.errors.FormatError` (``FF-CARD-*``, with line and column) on bad input,
+* ``DOMESTIC: bool``: ``True`` only for a Norwegian shop charging Norwegian VAT; otherwise its
+  items are purchases from abroad (import VAT or reverse charge, :mod:`fakturaflyt.core.cards.vat`),
+* ``MERCHANT_PATTERNS: tuple[str, ...]``: regular expressions (searched case-insensitively)
+  that recognise the shop in a card statement's merchant text (``r"\\bAMZN"``), used by
+  :func:`fakturaflyt.core.cards.shop_for_merchant`.
 
 Register it in :data:`fakturaflyt.core.cards.SHOPS`; :func:`fakturaflyt.core.cards.read_orders`
 then picks it by the header. Amounts are ``Decimal`` in the order's currency: ``net`` is the
