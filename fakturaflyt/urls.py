@@ -15,6 +15,7 @@ urlpatterns = [
     path("approvals/", include("fakturaflyt.approvals.urls")),
     path("billing/", include("fakturaflyt.billing.urls")),
     path("banking/", include("fakturaflyt.banking.urls")),
+    path("cards/", include("fakturaflyt.cards.urls")),
     path("dunning/", include("fakturaflyt.dunning.urls")),
     path("receivables/ledger/", include("fakturaflyt.receivables.ledger_urls")),
     path("", include("fakturaflyt.web.urls")),

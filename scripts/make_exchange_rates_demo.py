@@ -1,7 +1,7 @@
 """Write fakturaflyt/ledger/data/exchange_rates_demo.csv: made-up daily rates in Norges Bank's EXR CSV layout.
 
 Deterministic (seeded): a mean-reverting random walk per currency, kept inside a plausible band,
-on Norwegian business days 2025-01-01..2026-12-31 (no weekends, public holidays, 24 and 31 Dec).
+on Norwegian business days 2024-12-02..2027-12-31 (no weekends, public holidays, 24 and 31 Dec).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 SEED = 9
-START, END = date(2025, 1, 1), date(2026, 12, 31)
+START, END = date(2024, 12, 2), date(2027, 12, 31)
 # code, label, decimals, unit_mult, unit label, low, high, start value
 SERIES = [
     ("EUR", "Euro", 4, 0, "Units", 11.5, 11.8, 11.72),
@@ -56,7 +56,7 @@ def holidays(year: int) -> set[date]:
 
 
 def business_days() -> list[date]:
-    off = holidays(2025) | holidays(2026)
+    off = set().union(*(holidays(y) for y in range(START.year, END.year + 1)))
     days, d = [], START
     while d <= END:
         if d.weekday() < 5 and d not in off:

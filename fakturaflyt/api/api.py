@@ -12,6 +12,7 @@ from fakturaflyt import __version__
 from fakturaflyt.api.auth import AUTH
 from fakturaflyt.approvals.api import router as approvals_router
 from fakturaflyt.billing.api import router as billing_router
+from fakturaflyt.cards.api import router as cards_router
 from fakturaflyt.coding.api import router as coding_router
 from fakturaflyt.companies.api import router as companies_router
 from fakturaflyt.companies.permissions import NotAllowed
@@ -41,6 +42,7 @@ api.add_router("/companies/{orgnr}/dunning", dunning_router)
 api.add_router("/companies/{orgnr}", receivables_router)
 api.add_router("/companies/{orgnr}/payments", payments_router)
 api.add_router("/companies/{orgnr}/purchasing", purchasing_router)
+api.add_router("/companies/{orgnr}/cards", cards_router)
 # The integrator URL, POST /api/payables/documents?company=<orgnr>, as an alias.
 api.add_router("", payables_alias_router)
 

@@ -21,7 +21,7 @@ database transaction and its row locks, everywhere, so two threads cannot wait o
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -215,17 +215,19 @@ def add_line(
     line_no: int = 1,
     supplier: Any = None,
     document: Any = None,
+    touchless: bool = True,
 ) -> CodingLine:
     """Add one purchase line to code and suggest its coding at once (coded touchless when confident enough).
 
-    Idempotent: the same document line, or the same ``(source, source_ref, line_no)``, is the
-    line already there (returned as it is).
+    With ``touchless=False`` the line is only suggested and waits for a person (card lines: a
+    person accepts each charge). Idempotent: the same document line, or the same
+    ``(source, source_ref, line_no)``, is the line already there (returned as it is).
     """
     created, is_new = _create_line(
         company, line, source=source, source_ref=source_ref, line_no=line_no, supplier=supplier, document=document
     )
     if is_new:
-        suggest_lines([created])
+        suggest_lines([created], touchless=touchless)
         created.refresh_from_db()
     return created
 
@@ -444,8 +446,18 @@ def _route_for_approval(document_id: int) -> None:
     transaction.on_commit(route)
 
 
+#: Per line source, the app that suggests again the queued lines of that source after a confirmation,
+#: because it adds its own rules to the engine's suggestion (the card app: the VAT rule for foreign
+#: purchases, the buyer's GL code and cost center). Registered in the app's ``AppConfig.ready``.
+RESUGGESTERS: dict[str, Callable[[CodingLine], object]] = {}
+
+
 def _resuggest_same_supplier(row: CodingLine) -> None:
     """Suggest again the company's other queued lines from the same supplier, so they show what was just learnt."""
+    special = RESUGGESTERS.get(row.source)
+    if special is not None:
+        special(row)
+        return
     others = CodingLine.objects.filter(company_id=row.company_id, state=LineState.QUEUED).exclude(pk=row.pk)
     line = PurchaseLine.from_json(row.line or {})
     if row.supplier_id is not None:
@@ -532,6 +544,7 @@ def bulk_accept(company: Company, user: Any, line_ids: Sequence[int]) -> int:
 
 
 __all__ = [
+    "RESUGGESTERS",
     "RESUGGEST_LIMIT",
     "CodingError",
     "add_line",

@@ -259,10 +259,12 @@ def load_demo(*, sales: bool = True) -> Company:
         load_approval_demo(company)
     if sales:
         from fakturaflyt.banking.demo import load_bank_demo
+        from fakturaflyt.cards.demo import load_card_demo
         from fakturaflyt.dunning.demo import load_dunning_demo
         from fakturaflyt.receivables.demo import load_sales_demo
 
         load_sales_demo(company, admin_user)
         load_dunning_demo(company, admin_user)  # reminders on the overdue invoices, one case to collection
         load_bank_demo(company, accountant)  # yesterday's payments: some matched at once, some for review
+        load_card_demo(company, accountant)  # two months of card purchases: Amazon split per item, a few posted
     return company

@@ -5,6 +5,8 @@
 
 * **Expense** per coded line: the line's net amount on its account, with department, project,
   VAT code and VAT base (the net amount).
+The VAT lines come from :func:`fakturaflyt.ledger.vat_postings.vat_postings` (shared with card posting):
+
 * **Input VAT** (direction ``input``: codes 1, 11, 12, 13; and ``import`` codes without an output
   side, 14 and 15, the import VAT charged by customs or the forwarder): the VAT the supplier
   charged, debited to the code's VAT account (2710, 2711, 2712, 2713, 2715, 2716). It is part of
@@ -39,7 +41,6 @@ note of a supplier is netted against that supplier's next open invoices in the p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -50,6 +51,7 @@ from fakturaflyt.approvals.error_codes import ApprovalCode, ApprovalError
 from fakturaflyt.core.errors import RuleViolation
 from fakturaflyt.core.ledger import VoucherLine
 from fakturaflyt.ledger import audit
+from fakturaflyt.ledger.vat_postings import SalesVatCode, SignedLine, vat_postings
 
 CENT = Decimal("0.01")
 ONE_KRONE = Decimal("1.00")
@@ -59,20 +61,6 @@ SERIES = "AP"
 
 def _q(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass
-class _Signed:
-    """A voucher line before sides are chosen: positive amount = debit, negative = credit."""
-
-    line: VoucherLine
-    amount: Decimal
-    charged_vat: bool = False  # VAT the supplier charged (compared with the invoice's VAT total)
-
-    def voucher_line(self) -> VoucherLine:
-        if self.amount >= 0:
-            return replace(self.line, debit=self.amount, credit=Decimal(0))
-        return replace(self.line, debit=Decimal(0), credit=-self.amount)
 
 
 def _rate(document: Any) -> Decimal | None:
@@ -94,7 +82,7 @@ def _rate(document: Any) -> Decimal | None:
     )
 
 
-def _largest(items: Sequence[_Signed]) -> _Signed:
+def _largest(items: Sequence[SignedLine]) -> SignedLine:
     return max(items, key=lambda s: abs(s.amount))
 
 
@@ -128,8 +116,8 @@ def voucher_lines(document: Any) -> list[VoucherLine]:
             "exchange_rate": rate.quantize(Decimal("0.000001")),
         }
 
-    expenses: list[_Signed] = []
-    vat_lines: list[_Signed] = []
+    expenses: list[SignedLine] = []
+    vat_lines: list[SignedLine] = []
     for row in rows:
         amount = row.amount if row.amount is not None else Decimal(0)
         if credit and amount > 0:  # a credit note's lines are negative; be tolerant of positive ones
@@ -137,7 +125,7 @@ def voucher_lines(document: Any) -> list[VoucherLine]:
         net = nok(amount)
         code = codes.get(row.vat_code) if row.vat_code else None
         text = (row.description or "")[:300]
-        expense = _Signed(
+        expense = SignedLine(
             VoucherLine(
                 row.account,
                 description=text,
@@ -150,35 +138,25 @@ def voucher_lines(document: Any) -> list[VoucherLine]:
             net,
         )
         expenses.append(expense)
-        if code is None or not code.rate:
-            continue
-        vat = _q(net * code.rate / Decimal(100))
-        if not vat:
-            continue
-        vat_text = f"MVA {code.code} {code.rate.normalize():f} %"
-        if code.direction == "input" or (code.direction == "import" and not code.contra_vat_account):
-            vat_lines.append(
-                _Signed(VoucherLine(code.vat_account, description=vat_text, vat_code=code.code), vat, charged_vat=True)
-            )
-        elif code.direction in ("reverse", "import"):
-            if code.vat_account:  # deductible: input and output, net zero
-                vat_lines.append(_Signed(VoucherLine(code.vat_account, description=vat_text, vat_code=code.code), vat))
-            else:  # not deductible: the VAT is a cost on the expense line
-                expense.amount += vat
-            vat_lines.append(
-                _Signed(VoucherLine(code.contra_vat_account, description=vat_text, vat_code=code.code), -vat)
-            )
-        else:
+        try:
+            vat = vat_postings(code, net)
+        except SalesVatCode:
+            assert code is not None
             raise ApprovalError(
                 ApprovalCode.POSTING,
                 f"VAT code {code.code} ({code.name}) is a sales code and cannot be used on a supplier invoice.",
                 "vat_code",
-            )
+            ) from None
+        expense.amount += vat.cost
+        vat_lines += [
+            SignedLine(VoucherLine(p.account, description=p.description, vat_code=p.vat_code), p.amount, p.charged)
+            for p in vat.postings
+        ]
     _reconcile(document, expenses, vat_lines, sign, nok)
     lines = [s for s in expenses + vat_lines if s.amount]
     payable = sum((s.amount for s in lines), Decimal(0))  # equals the invoice total after _reconcile
     lines.append(
-        _Signed(
+        SignedLine(
             VoucherLine(
                 PAYABLE_ACCOUNT,
                 description=f"{document.supplier.name} {document.invoice_number}".strip()[:300],
@@ -191,7 +169,7 @@ def voucher_lines(document: Any) -> list[VoucherLine]:
     return [s.voucher_line() for s in lines]
 
 
-def _reconcile(document: Any, expenses: list[_Signed], vat_lines: list[_Signed], sign: Decimal, nok: Any) -> None:
+def _reconcile(document: Any, expenses: list[SignedLine], vat_lines: list[SignedLine], sign: Decimal, nok: Any) -> None:
     """Make net and charged VAT equal the invoice's own figures (differences of at most 1 kr; see the module docstring)."""
     charged = [s for s in vat_lines if s.charged_vat]
     vat_sum = sum((s.amount for s in charged), Decimal(0))
@@ -227,7 +205,7 @@ def _reconcile(document: Any, expenses: list[_Signed], vat_lines: list[_Signed],
         _largest(expenses).amount += diff
 
 
-def _cost_vat(vat_lines: Sequence[_Signed]) -> Decimal:
+def _cost_vat(vat_lines: Sequence[SignedLine]) -> Decimal:
     """Non-deductible self-assessed VAT was added to the expense lines: the output lines without an input partner."""
     by_code: dict[str | None, Decimal] = {}
     for s in vat_lines:

@@ -43,7 +43,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("customer_ledger", _("Customer ledger"), "receivables_ledger:overview", (Perm.VIEW_RECEIVABLES,), "sales"),
     NavItem("dunning", _("Reminders"), "dunning:index", (Perm.VIEW_RECEIVABLES,), "sales"),
     NavItem("bank", _("Bank"), "banking:index", (Perm.VIEW_BANK,), "money"),
-    NavItem("cards", _("Cards"), "cards", (Perm.VIEW_PAYABLES,), "money"),
+    NavItem("cards", _("Cards"), "cards:inbox", (Perm.VIEW_PAYABLES,), "money"),
     NavItem("ledger", _("Ledger"), "ledger:vouchers", (Perm.VIEW_LEDGER,), "books"),
     # The reports live on ledger pages, so the item needs both permissions.
     NavItem("reports", _("Reports"), "ledger:trial_balance", (Perm.VIEW_REPORTS, Perm.VIEW_LEDGER), "books"),
@@ -76,7 +76,7 @@ SECTIONS: dict[str, str] = {
     "banking:*": "bank",
     "receivables_ledger:*": "customer_ledger",
     "dunning:*": "dunning",
-    "cards": "cards",
+    "cards:*": "cards",
 }
 
 

@@ -12,7 +12,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("company/switch/", views.switch_company, name="switch_company"),
-    path("cards/", views.cards, name="cards"),
     path("ledger/", include("fakturaflyt.ledger.urls")),
     path("payables/", include("fakturaflyt.payables.urls")),
     path("portal/", include("fakturaflyt.payables.portal_urls")),

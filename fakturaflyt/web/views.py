@@ -1,4 +1,4 @@
-"""The web shell: dashboard, supplier portal home, company switcher and the cards placeholder.
+"""The web shell: dashboard, supplier portal home and company switcher.
 
 Area pages live in each app's ``views.py``; this module holds only what belongs to the shell.
 """
@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fakturaflyt.companies.decorators import company_view
@@ -20,7 +19,6 @@ from fakturaflyt.companies.permissions import has_perm, membership, not_member
 from fakturaflyt.companies.roles import Perm, permissions_of
 from fakturaflyt.web.dashboard import ledger_figures, welcome_for
 from fakturaflyt.web.nav import visible_items
-from fakturaflyt.web.placeholders import placeholder
 
 
 @login_required
@@ -66,13 +64,3 @@ def switch_company(request: HttpRequest) -> HttpResponse:
     messages.success(request, gettext("You are now working in %(company)s.") % {"company": m.company.name})
     # Back to the start page: the page the user was on may show a row of the previous company.
     return redirect("home")
-
-
-cards = placeholder(
-    Perm.VIEW_PAYABLES,
-    _("Cards"),
-    _("Company card purchases will be here."),
-    _("Import the card statement and, for Amazon, the order report."),
-    _("Each charge is matched to its orders and split into lines, with shipping shared pro rata."),
-    _("The lines are coded and posted like any other purchase."),
-)
