@@ -25,6 +25,7 @@ BENCHMARKS = [
     "benchmarks.bank_matching",
     "benchmarks.payment_prediction",
     "benchmarks.card_split",
+    "benchmarks.card_import",
 ]
 
 

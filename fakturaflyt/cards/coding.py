@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from fakturaflyt.cards.models import OPEN_STATUSES, CardCharge, ChargeLine, ShopOrderLine
@@ -73,7 +73,7 @@ LEARNT_KINDS = frozenset(
     }
 )
 #: Resuggested at most after a correction (the newest open card lines of the same shop or merchant).
-RESUGGEST_LIMIT = 300
+RESUGGEST_LIMIT = 100
 
 
 def supplier_of(charge: CardCharge, order_line: ShopOrderLine | None) -> tuple[str, str]:
@@ -232,7 +232,7 @@ def create_coding_line(charge: CardCharge, line: ChargeLine, books: Books) -> Co
         source=source_of(order_line),
         source_ref=source_ref(charge, order_line),
         line_no=line.line_no,
-        touchless=False,
+        suggest=False,  # suggested with the card rules by :func:`suggest`
     )
 
 
@@ -344,15 +344,19 @@ def _suggest_row(row: CodingLine, line: ChargeLine, model: CodingModel, books: B
     row.save(update_fields=["suggestion", "confidence", "suggested_at", *TARGETS])
 
 
-def suggest(lines: Sequence[ChargeLine]) -> None:
-    """Suggest the coding of the charge lines whose coding line waits for a person (coded ones are left alone)."""
+def suggest(lines: Sequence[ChargeLine], books: Books | None = None) -> None:
+    """Suggest the coding of the charge lines whose coding line waits for a person (coded ones are left alone).
+
+    ``books`` (of the lines' company) saves loading them again when the caller has them.
+    """
     by_company: dict[int, list[ChargeLine]] = {}
     for line in lines:
         if line.coding_line_id is not None:
             by_company.setdefault(line.charge.company_id, []).append(line)
     for company_id, members in by_company.items():
         company = members[0].charge.company
-        books = Books.load(company)
+        if books is None or len(by_company) > 1:
+            books = Books.load(company)
         with engine.locked(company_id) as model, transaction.atomic():
             rows = {
                 r.pk: r
@@ -380,21 +384,36 @@ def refresh_confidence(charge_ids: Iterable[int]) -> None:
         CardCharge.objects.filter(pk=pk).update(confidence=lowest.get(pk))
 
 
-def resuggest_similar(company: Any, supplier_ids: Iterable[str], *, exclude: Iterable[int] = ()) -> int:
-    """Suggest again the queued lines of the company's open charges from these shops or merchants.
+def _similar(line: Mapping[str, Any]) -> Q:
+    """Lines like this one: the same buyer, the same category, or the same entry by the buyer."""
+    extra = line.get("extra") or {}
+    alike = Q(pk__in=[])
+    if line.get("buyer"):
+        alike |= Q(coding_line__line__buyer=line["buyer"])
+    for column in ("category", *sorted(ENTRY_COLUMNS)):
+        value = extra.get(column)
+        if value:
+            alike |= Q(**{f"coding_line__line__extra__{column}": value})
+    return alike
 
-    So a correction shows at once on the next similar item (also one imported before it).
-    Returns how many lines were suggested again.
+
+def resuggest_similar(company: Any, line: Mapping[str, Any], *, exclude: Iterable[int] = ()) -> int:
+    """Suggest again the queued lines of the company's open charges similar to ``line`` (a PurchaseLine as JSON).
+
+    Similar: from the same shop or merchant and with the same buyer, category or buyer entry
+    (the newest :data:`RESUGGEST_LIMIT`). So a correction shows at once on the next similar
+    item, also one imported before it. Returns how many lines were suggested again.
     """
-    wanted = {s for s in supplier_ids if s}
-    if not wanted:
+    supplier_id = str(line.get("supplier_id") or "")
+    if not supplier_id:
         return 0
     lines = list(
         ChargeLine.objects.filter(
+            _similar(line),
             charge__company=company,
             charge__status__in=OPEN_STATUSES,
             coding_line__state=LineState.QUEUED,
-            coding_line__line__supplier_id__in=sorted(wanted),
+            coding_line__line__supplier_id=supplier_id,
         )
         .exclude(pk__in=list(exclude))
         .select_related("charge__company", "order_line")
@@ -405,12 +424,16 @@ def resuggest_similar(company: Any, supplier_ids: Iterable[str], *, exclude: Ite
 
 
 def resuggest_after_confirmation(row: CodingLine) -> int:
-    """After a card line's coding was confirmed or corrected: suggest again the open card lines of its shop or merchant.
+    """After a card line's coding was corrected: suggest again the similar open card lines.
 
     Registered in :data:`fakturaflyt.coding.services.RESUGGESTERS`, so it runs wherever the line
-    was confirmed (card inbox, coding queue, API), and the neighbours keep the card rules.
+    was corrected (card inbox, coding queue, API), and the neighbours keep the card rules. A
+    confirmation of the suggestion as it was changes nothing worth showing on the others (and
+    accepting many charges must not suggest the whole inbox again each time).
     """
-    return resuggest_similar(row.company, [str((row.line or {}).get("supplier_id") or "")])
+    if row.state != LineState.CORRECTED:
+        return 0
+    return resuggest_similar(row.company, row.line or {})
 
 
 __all__ = [

@@ -28,6 +28,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -103,7 +104,7 @@ class CardImport(models.Model):
 
 
 class ChargeStatus(models.TextChoices):
-    UNMATCHED = "unmatched", _("Unmatched")
+    UNMATCHED = "unmatched", pgettext_lazy("card charge", "Unmatched")
     AMBIGUOUS = "ambiguous", _("Ambiguous")
     MATCHED = "matched", _("Split, to accept")
     POSTED = "posted", _("Posted")
@@ -177,7 +178,7 @@ class ShopOrderLine(models.Model):
     shop = models.CharField(_("shop"), max_length=20)
     line_key = models.CharField(_("row key"), max_length=64, help_text=_("Hash of what identifies the row."))
     charge = models.ForeignKey(CardCharge, on_delete=models.SET_NULL, null=True, blank=True, related_name="order_lines")
-    order_id = models.CharField(_("order"), max_length=60)
+    order_id = models.CharField(_("order number"), max_length=60)
     title = models.CharField(_("item"), max_length=500)
     net = models.DecimalField(_("net"), **MONEY)
     vat = models.DecimalField(_("VAT"), default=Decimal("0.00"), **MONEY)
@@ -189,7 +190,7 @@ class ShopOrderLine(models.Model):
     payment_amount = models.DecimalField(_("payment amount"), null=True, blank=True, **MONEY)
     payment_date = models.DateField(_("payment date"), null=True, blank=True)
     payment_instrument = models.CharField(_("payment instrument"), max_length=60, blank=True)
-    buyer = models.CharField(_("buyer"), max_length=100, blank=True)
+    buyer = models.CharField(pgettext_lazy("card order", "buyer"), max_length=100, blank=True)
     category = models.CharField(_("category"), max_length=200, blank=True)
     gl_code = models.CharField(_("GL code (buyer)"), max_length=40, blank=True)
     cost_center = models.CharField(_("cost center (buyer)"), max_length=60, blank=True)

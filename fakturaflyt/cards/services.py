@@ -245,6 +245,8 @@ def rematch(company: Company, actor: Any = None) -> dict[str, int]:
         )
         touched = _touched([c.pk for c in charges])
         charges = [c for c in charges if c.pk not in touched]
+        books = card_coding.Books.load(company)
+        pending: list[ChargeLine] = []  # suggested together at the end: one engine sync, one lock
         shop_charges: list[CardCharge] = []
         for charge in charges:
             if shop_for_merchant(charge.merchant) is not None:
@@ -253,14 +255,22 @@ def rematch(company: Company, actor: Any = None) -> dict[str, int]:
             counts["single"] += 1
             if charge.status == ChargeStatus.MATCHED and charge.match_method == "single" and charge.lines.exists():
                 continue
-            _split(charge, [], actor, method="single", note="")
+            _split(charge, [], actor, method="single", note="", books=books, pending=pending)
         if shop_charges:
-            _match_shop_charges(company, shop_charges, window, actor, counts)
+            _match_shop_charges(company, shop_charges, window, actor, counts, books, pending)
+        if pending:
+            card_coding.suggest(pending, books)
     return counts
 
 
 def _match_shop_charges(
-    company: Company, charges: list[CardCharge], window: int, actor: Any, counts: dict[str, int]
+    company: Company,
+    charges: list[CardCharge],
+    window: int,
+    actor: Any,
+    counts: dict[str, int],
+    books: card_coding.Books,
+    pending: list[ChargeLine],
 ) -> None:
     ids = [c.pk for c in charges]
     pool = list(
@@ -308,7 +318,7 @@ def _match_shop_charges(
         charge.confidence = None
         charge.save(update_fields=["status", "match_method", "candidates", "match_note", "confidence", "updated_at"])
     for charge, wanted, method, reason in plans:
-        _split(charge, [rows[pk] for pk in wanted], actor, method=method, note=reason)
+        _split(charge, [rows[pk] for pk in wanted], actor, method=method, note=reason, books=books, pending=pending)
 
 
 def _refund_note(reason: str) -> str:
@@ -386,8 +396,21 @@ def nok_totals(
     return [None] * len(totals)
 
 
-def _split(charge: CardCharge, order_lines: Sequence[ShopOrderLine], actor: Any, *, method: str, note: str) -> None:
-    """(Re)build the charge's lines and their coding; the caller holds the locks."""
+def _split(
+    charge: CardCharge,
+    order_lines: Sequence[ShopOrderLine],
+    actor: Any,
+    *,
+    method: str,
+    note: str,
+    books: card_coding.Books | None = None,
+    pending: list[ChargeLine] | None = None,
+) -> None:
+    """(Re)build the charge's lines and their coding; the caller holds the locks.
+
+    With ``pending`` the new lines are only added to it, for the caller to suggest many
+    charges' lines at once (:func:`rematch`); else they are suggested here.
+    """
     _clear(charge)
     order_lines = sorted(order_lines, key=lambda r: (r.order_id, r.source_row, r.pk))
     specs: list[tuple[ShopOrderLine | None, str, Decimal, Decimal, Decimal, Decimal]]
@@ -429,7 +452,7 @@ def _split(charge: CardCharge, order_lines: Sequence[ShopOrderLine], actor: Any,
         line.vat_rule = rule[1][:200] if rule else ""
         line.save()
         lines.append(line)
-    books = card_coding.Books.load(charge.company)
+    books = books or card_coding.Books.load(charge.company)
     for line in lines:
         line.coding_line = card_coding.create_coding_line(charge, line, books)
         line.save(update_fields=["coding_line"])
@@ -438,7 +461,10 @@ def _split(charge: CardCharge, order_lines: Sequence[ShopOrderLine], actor: Any,
     charge.match_note = note
     charge.candidates = []
     charge.save(update_fields=["status", "match_method", "match_note", "candidates", "updated_at"])
-    card_coding.suggest(lines)
+    if pending is not None:
+        pending.extend(lines)
+        return
+    card_coding.suggest(lines, books)
     charge.refresh_from_db(fields=["confidence"])
 
 

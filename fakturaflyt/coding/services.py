@@ -216,17 +216,19 @@ def add_line(
     supplier: Any = None,
     document: Any = None,
     touchless: bool = True,
+    suggest: bool = True,
 ) -> CodingLine:
     """Add one purchase line to code and suggest its coding at once (coded touchless when confident enough).
 
-    With ``touchless=False`` the line is only suggested and waits for a person (card lines: a
-    person accepts each charge). Idempotent: the same document line, or the same
+    With ``touchless=False`` the line is only suggested and waits for a person; with
+    ``suggest=False`` it is only stored, for the caller to suggest (the card app suggests many
+    lines at once, with its own rules on top). Idempotent: the same document line, or the same
     ``(source, source_ref, line_no)``, is the line already there (returned as it is).
     """
     created, is_new = _create_line(
         company, line, source=source, source_ref=source_ref, line_no=line_no, supplier=supplier, document=document
     )
-    if is_new:
+    if is_new and suggest:
         suggest_lines([created], touchless=touchless)
         created.refresh_from_db()
     return created

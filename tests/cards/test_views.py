@@ -40,6 +40,12 @@ class Month:
         return CardCharge.objects.get(pk=self.charges[self.kinds.get(kind, kind)].pk)
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The pages in English (the messages the tests read); the language cookie still wins."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def month(cards_company) -> Month:
     today = timezone.localdate()
