@@ -43,7 +43,7 @@ from fakturaflyt.core.cards.statement import PRESETS
 router = Router(tags=["cards"])
 
 OrgNr = Annotated[str, Path(description="The company's organisation number (9 digits)")]
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = services.MAX_FILE_BYTES
 TARGETS = ("account", "vat_code", "department", "project")
 
 

@@ -45,6 +45,21 @@ class UploadForm(forms.Form):
         help_text=_("Only for a CSV card statement; order reports and camt files are recognised by themselves."),
     )
 
+    def clean_file(self) -> Any:
+        from fakturaflyt.cards.services import MAX_FILE_BYTES
+
+        f = self.cleaned_data["file"]
+        name = f.name or ""
+        if (f.size or 0) > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("%(name)s is larger than %(max)d MB."),
+                code="size",
+                params={"name": name, "max": MAX_FILE_BYTES // (1024 * 1024)},
+            )
+        if not f.size:
+            raise forms.ValidationError(_("%(name)s is empty."), code="empty", params={"name": name})
+        return f
+
 
 class IgnoreForm(forms.Form):
     reason = forms.CharField(label=_("Reason for ignoring"), max_length=300, strip=True)

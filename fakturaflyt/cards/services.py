@@ -68,6 +68,8 @@ from fakturaflyt.payables import storage
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
+#: The largest card file received (web upload, API): a year of a big company's Amazon report is a few MB.
+MAX_FILE_BYTES = 50 * 1024 * 1024
 NOT_IMPORTED = (
     "No order lines with this payment reference or amount: the order report for this charge has not been imported yet."
 )

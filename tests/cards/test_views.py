@@ -328,6 +328,21 @@ def test_a_refused_file_shows_its_problems(accountant, month):
     assert CardImport.objects.filter(company=month.company, status="failed").count() == 1
 
 
+def test_an_empty_or_too_large_upload_is_refused_before_it_is_read(accountant, month, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fakturaflyt.cards import services
+
+    before = CardImport.objects.filter(company=month.company).count()
+    accountant.post(reverse("cards:upload"), {"file": SimpleUploadedFile("tom.csv", b"")}, follow=True)
+    monkeypatch.setattr(services, "MAX_FILE_BYTES", 100)
+    response = accountant.post(
+        reverse("cards:upload"), {"file": SimpleUploadedFile("stor.csv", b"x" * 101)}, follow=True
+    )
+    assert "stor.csv is larger than 0 MB." in _html(response)
+    assert CardImport.objects.filter(company=month.company).count() == before
+
+
 def test_upload_with_a_preset(accountant, month):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
