@@ -2,7 +2,9 @@
 
 Loaded by :func:`fakturaflyt.companies.demo.load_demo`. Everything is dated relative to today
 (Europe/Oslo), so the demo always shows the last month: the billing run is run on the first of
-last month, the first of this month and today, which issues and sends what fell due. Besides
+last month, the first of this month and today, which issues and sends what fell due (in the
+first half of a month the sources and runs are dated as on the last day of last month, plus
+this month's run, so there are overdue invoices of every age). Besides
 that, two invoices made by hand show what a run does not: one with three VAT rates (25, 15 and
 12 %) and a currency invoice in EUR to a Swedish customer (export, VAT code 52, NOK amounts on
 the invoice); one invoice is partly credited. The customers cover every channel: EHF (Solvik
@@ -373,13 +375,18 @@ def load_sales_demo(company: Company, actor: Any) -> None:
     from fakturaflyt.billing.services import run
 
     today = _oslo_today()
+    # Early in a month last month's invoices are hardly overdue: the sources and runs are then
+    # dated as on the last day of last month (plus this month's run), so reminders and the
+    # customer ledger show invoices of every age on any day of the month.
+    anchor = today if today.day >= 15 else today.replace(day=1) - timedelta(days=1)
     _history(company, customers, products, actor, today)
-    _sources(company, customers, products, today)
-    this_month = today.replace(day=1)
+    _sources(company, customers, products, anchor)
+    this_month = anchor.replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
     # in date order, so the numbers follow the invoice dates: the runs on the first of last month
-    # and of this month, the invoices made by hand in between, then today's run
+    # and of this month, the invoices made by hand in between, then (this month's and) today's run
     for on in sorted({last_month, this_month}):
         run(company, on, actor)
-    _manual(company, customers, products, actor, today)
-    run(company, today, actor)
+    _manual(company, customers, products, actor, anchor)
+    for on in sorted({today.replace(day=1), today}):
+        run(company, on, actor)
