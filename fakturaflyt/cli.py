@@ -478,6 +478,14 @@ def _register_rates() -> None:
     app.add_typer(rates_app, name="rates")
 
 
+def _register_books_out() -> None:
+    from fakturaflyt.cli_exports import export_app
+    from fakturaflyt.cli_saft import saft_app
+
+    app.add_typer(saft_app, name="saft")
+    app.add_typer(export_app, name="export")
+
+
 _register_apps()
 _register_coding()
 _register_payments()
@@ -485,6 +493,7 @@ _register_receivables()
 _register_bank_and_dunning()
 _register_cards()
 _register_rates()
+_register_books_out()
 
 
 def main() -> None:

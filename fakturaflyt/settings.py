@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "fakturaflyt.banking",
     "fakturaflyt.dunning",
     "fakturaflyt.cards",
+    "fakturaflyt.dashboards",
+    "fakturaflyt.integrations",
+    "fakturaflyt.search",
     "fakturaflyt.web",
 ]
 

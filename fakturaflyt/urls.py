@@ -17,6 +17,9 @@ urlpatterns = [
     path("banking/", include("fakturaflyt.banking.urls")),
     path("cards/", include("fakturaflyt.cards.urls")),
     path("dunning/", include("fakturaflyt.dunning.urls")),
+    path("dashboards/", include("fakturaflyt.dashboards.urls")),
+    path("integrations/", include("fakturaflyt.integrations.urls")),
+    path("search/", include("fakturaflyt.search.urls")),
     path("receivables/ledger/", include("fakturaflyt.receivables.ledger_urls")),
     path("", include("fakturaflyt.web.urls")),
 ]

@@ -17,13 +17,18 @@ from fakturaflyt.coding.api import router as coding_router
 from fakturaflyt.companies.api import router as companies_router
 from fakturaflyt.companies.permissions import NotAllowed
 from fakturaflyt.core.errors import FakturaflytError
+from fakturaflyt.dashboards.api import router as dashboards_router
 from fakturaflyt.dunning.api import router as dunning_router
+from fakturaflyt.integrations.api import router as integrations_router
 from fakturaflyt.ledger.api import router as ledger_router
+from fakturaflyt.ledger.saft_api import router as saft_router
+from fakturaflyt.ledger.saft_import_api import router as saft_import_router
 from fakturaflyt.payables.api import alias_router as payables_alias_router
 from fakturaflyt.payables.api import router as payables_router
 from fakturaflyt.payments.api import router as payments_router
 from fakturaflyt.purchasing.api import router as purchasing_router
 from fakturaflyt.receivables.api import router as receivables_router
+from fakturaflyt.search.api import router as search_router
 
 api = NinjaAPI(
     title="Fakturaflyt API",
@@ -43,6 +48,11 @@ api.add_router("/companies/{orgnr}", receivables_router)
 api.add_router("/companies/{orgnr}/payments", payments_router)
 api.add_router("/companies/{orgnr}/purchasing", purchasing_router)
 api.add_router("/companies/{orgnr}/cards", cards_router)
+api.add_router("/companies/{orgnr}/dashboards", dashboards_router)
+api.add_router("/companies/{orgnr}/exports", integrations_router)
+api.add_router("/companies/{orgnr}/search", search_router)
+api.add_router("/companies/{orgnr}/saft", saft_router)
+api.add_router("/companies/{orgnr}/saft", saft_import_router)
 # The integrator URL, POST /api/payables/documents?company=<orgnr>, as an alias.
 api.add_router("", payables_alias_router)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fakturaflyt.ledger import views
+from fakturaflyt.ledger import saft_import_views, saft_views, views
 
 app_name = "ledger"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("trial-balance/", views.trial_balance, name="trial_balance"),
     path("general-ledger/", views.account_ledger, name="account_ledger"),
     path("accounts/", views.chart_of_accounts, name="accounts"),
+    path("saft/", saft_views.saft_page, name="saft"),
+    path("saft/export/", saft_views.export_download, name="saft_export"),
+    path("saft/import/", saft_import_views.import_page, name="saft_import"),
 ]

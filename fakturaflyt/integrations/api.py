@@ -1,0 +1,5 @@
+"""API of the integrations app (issue 10)."""
+
+from ninja import Router
+
+router = Router(tags=["integrations"])
