@@ -22,13 +22,15 @@ migrate: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/fakturaflyt demo
 
-## test: the whole suite on SQLite (and on PostgreSQL when DATABASE_URL points there)
+## test: the whole suite on SQLite (and on PostgreSQL when DATABASE_URL points there), in
+## TEST_WORKERS processes (pytest-xdist; default 2, the CI machine's cores; 0 runs in one process)
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## test-pg: the suite against the machine's PostgreSQL
 test-pg: $(STAMP)
-	DATABASE_URL=$${PG_URL:-postgres://postgres@127.0.0.1:5432/fakturaflyt} $(BIN)/python -m pytest
+	DATABASE_URL=$${PG_URL:-postgres://postgres@127.0.0.1:5432/fakturaflyt} $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## e2e-deps: Debian packages the tests use: chromium (Playwright drives it; no browser download), Tesseract with Norwegian, Pango and fonts for WeasyPrint
 e2e-deps:

@@ -26,6 +26,7 @@ BENCHMARKS = [
     "benchmarks.payment_prediction",
     "benchmarks.card_split",
     "benchmarks.card_import",
+    "benchmarks.saft_export",
 ]
 
 

@@ -480,10 +480,12 @@ def _register_rates() -> None:
 
 def _register_books_out() -> None:
     from fakturaflyt.cli_exports import export_app
+    from fakturaflyt.cli_reports import reports_app
     from fakturaflyt.cli_saft import saft_app
 
     app.add_typer(saft_app, name="saft")
     app.add_typer(export_app, name="export")
+    app.add_typer(reports_app, name="reports")
 
 
 _register_apps()

@@ -93,9 +93,9 @@ def voucher_lines(charge: CardCharge) -> list[VoucherLine]:
     foreign = charge.currency != "NOK"
     rate = (charged / charge.amount) if foreign and charge.amount else None
     if foreign:
-        from fakturaflyt.cards.services import _reference_rate
+        from fakturaflyt.cards.services import reference_rate
 
-        rate = _reference_rate(charge) or rate
+        rate = reference_rate(charge) or rate
 
     def currency_fields(expense_nok: Decimal, total: Decimal, total_nok: Decimal) -> dict[str, Any]:
         """The line in the charge's currency: its share of the line total, at the rate used."""

@@ -359,7 +359,8 @@ def _clear(charge: CardCharge) -> None:
     ShopOrderLine.objects.filter(charge=charge).update(charge=None)
 
 
-def _reference_rate(charge: CardCharge) -> Decimal | None:
+def reference_rate(charge: CardCharge) -> Decimal | None:
+    """Norges Bank's reference rate (NOK per unit) for the charge's currency on its card date, or None."""
     from fakturaflyt.ledger.rates import rate_on
 
     return rate_on(charge.currency, _local_day(charge.booked_at))
@@ -389,7 +390,7 @@ def nok_totals(
             if order_rate is not None:
                 return [_q(t * order_rate) for t in order_totals]
         return list(totals)
-    rate = _reference_rate(charge)
+    rate = reference_rate(charge)
     if rate is not None:
         return [_q(t * rate) for t in totals]
     if charge.amount_nok is not None and totals:

@@ -267,4 +267,7 @@ def load_demo(*, sales: bool = True) -> Company:
         load_dunning_demo(company, admin_user)  # reminders on the overdue invoices, one case to collection
         load_bank_demo(company, accountant)  # yesterday's payments: some matched at once, some for review
         load_card_demo(company, accountant)  # two months of card purchases: Amazon split per item, a few posted
+        from fakturaflyt.ledger.demo_year import load_demo_year
+
+        load_demo_year(company, admin_user, 2026)  # a year of ordinary business to date (SAF-T, reports, dashboards)
     return company

@@ -102,13 +102,9 @@ def render_html(letter: Letter) -> str:
 
 def render_pdf(letter: Letter) -> bytes:
     """The letter as an A4 PDF."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from fakturaflyt.receivables.pdf import html_to_pdf
 
-    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
-    pdf = HTML(string=render_html(letter), base_url="data:,", url_fetcher=fetcher).write_pdf()
-    assert pdf is not None
-    return bytes(pdf)
+    return html_to_pdf(render_html(letter))
 
 
 def filename(letter: Letter) -> str:

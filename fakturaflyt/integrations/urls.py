@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fakturaflyt.integrations import views
 
 app_name = "integrations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("journal.csv", views.journal_download, name="journal"),
+    path("<str:system>/keys", views.configure, name="configure"),
+    path("<str:system>/remove", views.remove, name="remove"),
+    path("<str:system>/push", views.push_now, name="push"),
+]

@@ -383,3 +383,45 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.day.isoformat()} {self.rate}"
+
+
+class SaftImportStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PREVIEWED = "previewed", _("Previewed")
+    POSTED = "posted", _("Posted")
+    REFUSED = "refused", _("Refused")
+
+
+class SaftImport(models.Model):
+    """A SAF-T Financial file received to take over the chart of accounts and opening balances (issue 10).
+
+    The bytes are kept (:class:`~fakturaflyt.payables.models.StoredFile`) before anything reads
+    them, also when the file is refused; a preview can be posted later from the stored bytes
+    with the options chosen here. See :mod:`fakturaflyt.ledger.saft_import`.
+    """
+
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="saft_imports")
+    file = models.ForeignKey("payables.StoredFile", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    use = models.CharField(_("balances used"), max_length=10, default="opening")
+    as_of = models.DateField(_("opening balance date"), null=True, blank=True)
+    difference_account = models.CharField(_("account for a difference"), max_length=6, blank=True)
+    force_orgnr = models.BooleanField(_("another organisation number accepted"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SaftImportStatus.choices, default=SaftImportStatus.RECEIVED
+    )
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SAF-T import")
+        verbose_name_plural = _("SAF-T imports")
+        ordering = ["company", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"SAF-T {self.filename} ({self.status})"

@@ -391,21 +391,27 @@ def render_html(invoice: SalesInvoice) -> str:
     return render_to_string("receivables/invoice_pdf.html", invoice_context(invoice))
 
 
-def _offline_fetcher() -> Any:
+def offline_fetcher() -> Any:
     """A URL fetcher that only reads ``data:`` URIs: no http(s), no files, no network."""
     from weasyprint.urls import URLFetcher
 
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
 
 
-def render_pdf(invoice: SalesInvoice) -> bytes:
-    """The invoice or credit note as an A4 PDF (drafts carry an "UTKAST" mark and no number)."""
+def html_to_pdf(html: str) -> bytes:
+    """HTML rendered to PDF by WeasyPrint, offline: only ``data:`` URIs are fetched (no http(s),
+    no files, no network), so content in the HTML cannot make the server read or call anything.
+    Used by invoices, reminder letters and the monthly report."""
     from weasyprint import HTML
 
-    html = render_html(invoice)
-    pdf = HTML(string=html, base_url="data:,", url_fetcher=_offline_fetcher()).write_pdf()
+    pdf = HTML(string=html, base_url="data:,", url_fetcher=offline_fetcher()).write_pdf()
     assert pdf is not None
     return bytes(pdf)
+
+
+def render_pdf(invoice: SalesInvoice) -> bytes:
+    """The invoice or credit note as an A4 PDF (drafts carry an "UTKAST" mark and no number)."""
+    return html_to_pdf(render_html(invoice))
 
 
 def filename(invoice: SalesInvoice, extension: str = "pdf") -> str:

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+"""The search pages: the full results page and the box's dropdown."""
+
+from django.urls import path
+
+from fakturaflyt.search import views
 
 app_name = "search"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.page, name="page"),
+    path("suggest/", views.suggest, name="suggest"),
+]

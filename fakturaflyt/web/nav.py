@@ -30,6 +30,7 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("home", _("Overview"), "home", (Perm.VIEW_DASHBOARD,), "start"),
+    NavItem("dashboards", _("Dashboards"), "dashboards:index", (Perm.VIEW_DASHBOARD,), "start"),
     NavItem("inbox", _("Inbox"), "payables:inbox", (Perm.VIEW_PAYABLES,), "purchases"),
     NavItem("coding", _("Coding"), "coding:queue", (Perm.VIEW_PAYABLES,), "purchases"),
     NavItem("suppliers", _("Suppliers"), "payables:suppliers", (Perm.VIEW_SUPPLIERS,), "purchases"),
@@ -47,6 +48,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("ledger", _("Ledger"), "ledger:vouchers", (Perm.VIEW_LEDGER,), "books"),
     # The reports live on ledger pages, so the item needs both permissions.
     NavItem("reports", _("Reports"), "ledger:trial_balance", (Perm.VIEW_REPORTS, Perm.VIEW_LEDGER), "books"),
+    NavItem("integrations", _("Integrations"), "integrations:index", (Perm.VIEW_LEDGER,), "books"),
 )
 # A supplier contact's start page is the portal, so its one item shares the key of the start page.
 SUPPLIER_NAV: tuple[NavItem, ...] = (NavItem("home", _("Supplier portal"), "home", (Perm.SUPPLIER_PORTAL,), "start"),)
@@ -55,6 +57,9 @@ SUPPLIER_NAV: tuple[NavItem, ...] = (NavItem("home", _("Supplier portal"), "home
 SECTIONS: dict[str, str] = {
     "home": "home",
     "ledger:trial_balance": "reports",
+    "ledger:saft": "reports",
+    "ledger:saft_export": "reports",
+    "ledger:saft_import": "reports",
     "ledger:*": "ledger",
     "payables:inbox": "inbox",
     "payables:document": "inbox",
@@ -77,6 +82,8 @@ SECTIONS: dict[str, str] = {
     "receivables_ledger:*": "customer_ledger",
     "dunning:*": "dunning",
     "cards:*": "cards",
+    "integrations:*": "integrations",
+    "dashboards:*": "dashboards",
 }
 
 

@@ -252,4 +252,4 @@ def test_hostile_text_stays_text_and_nothing_is_fetched(ar_company, monkeypatch)
     assert fetched == []
     # and the fetcher refuses http(s) outright
     with pytest.raises(ValueError):
-        pdf._offline_fetcher().fetch("https://example.com/x.css")
+        pdf.offline_fetcher().fetch("https://example.com/x.css")
