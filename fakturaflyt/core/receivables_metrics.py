@@ -189,12 +189,17 @@ def cei(begin: Decimal, credit_sales: Decimal, end: Decimal, end_current: Decima
 
 @dataclass(frozen=True, slots=True)
 class MonthFigures:
-    """One month's inputs: its first day, receivables and not-yet-due receivables at its end, net credit sales."""
+    """One month's inputs: its first day, receivables and not-yet-due receivables at its end, net credit sales.
+
+    ``days``: the days the figures cover when the month is not over yet (the current month up to
+    today), so that its DSO divides by the days that passed, not by the whole month's.
+    """
 
     month: date
     receivables_end: Decimal
     credit_sales: Decimal
     current_end: Decimal
+    days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +227,7 @@ def monthly(months: Sequence[MonthFigures], *, opening: Decimal) -> list[MonthMe
                 receivables_end=m.receivables_end,
                 credit_sales=m.credit_sales,
                 current_end=m.current_end,
-                dso=dso(m.receivables_end, m.credit_sales, days_in_month(m.month)),
+                dso=dso(m.receivables_end, m.credit_sales, m.days or days_in_month(m.month)),
                 cei=cei(begin, m.credit_sales, m.receivables_end, m.current_end),
             )
         )

@@ -65,7 +65,7 @@ from fakturaflyt.core.identifiers import normalise_orgnr
 from fakturaflyt.core.money import format_nok
 
 # The safety checks before parsing are those of the one-shot parser; this module streams instead.
-from fakturaflyt.core.xmlsafe import _dtd_error, _head, _not_xml, _prolog_doctype, _syntax_error
+from fakturaflyt.core.xmlsafe import HARDENED, check_prolog, dtd_error, syntax_error
 
 __all__ = [
     "EXAMPLE_1_30",
@@ -561,18 +561,7 @@ class _Reader:
 
 def _parser_events(data: bytes) -> Iterator[tuple[str, etree._Element]]:
     """``(event, element)`` from a hardened incremental parser (see the module docstring)."""
-    parser = etree.XMLPullParser(
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        recover=False,
-    )
+    parser = etree.XMLPullParser(events=("start", "end"), **HARDENED)
     stream = io.BytesIO(data)
     while chunk := stream.read(_CHUNK):
         parser.feed(chunk)
@@ -585,7 +574,7 @@ def _start(root: etree._Element, what: str) -> str:
     """Check the root element; return the namespace to read (``""`` when it is missing, which is reported)."""
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise _dtd_error(what)
+        raise dtd_error(what)
     qname = etree.QName(root)
     if qname.namespace == CASH_REGISTER_NS:
         raise FormatError(
@@ -617,15 +606,7 @@ def read_saft(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "T
     included), so the caller can show everything at once.
     """
     data = bytes(data)
-    if len(data) > max_bytes:
-        raise FormatError("FF-XML-TOO-LARGE", f"{what} is {len(data)} bytes; at most {max_bytes} are accepted", "")
-    head = _head(data)
-    problem = _not_xml(data, head, what)
-    if problem is not None:
-        raise problem
-    doctype = _prolog_doctype(head)
-    if doctype >= 0:
-        raise _dtd_error(what, head.count("\n", 0, doctype) + 1)
+    head = check_prolog(data, max_bytes=max_bytes, what=what)
     reader: _Reader | None = None
     depth = 0
     stack: list[str] = []
@@ -677,7 +658,7 @@ def read_saft(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "T
                     while el.getprevious() is not None:
                         del container[0]
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, head, what) from None
+        raise syntax_error(exc, head, what) from None
     except (etree.LxmlError, ValueError) as exc:
         if isinstance(exc, FormatError):
             raise

@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping
+from typing import TypedDict
 
 from lxml import etree
 
@@ -86,21 +87,38 @@ _POSITION = re.compile(r",? line \d+, column \d+\s*$")
 _local = threading.local()
 
 
+class ParserOptions(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    dtd_validation: bool
+    attribute_defaults: bool
+    huge_tree: bool
+    remove_comments: bool
+    remove_pis: bool
+    recover: bool
+
+
+HARDENED: ParserOptions = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "attribute_defaults": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+    "recover": False,
+}
+"""The parser options for untrusted XML: no entities, no DTD, no network, libxml2's limits on.
+For ``etree.XMLParser`` here and ``etree.XMLPullParser`` in streaming readers (SAF-T)."""
+
+
 def _parser() -> etree.XMLParser:
     """One parser per thread: an lxml parser must not be used by two threads at once."""
     parser: etree.XMLParser | None = getattr(_local, "parser", None)
     if parser is None:
-        parser = etree.XMLParser(
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            attribute_defaults=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
-            recover=False,
-        )
+        parser = etree.XMLParser(**HARDENED)
         _local.parser = parser
     return parser
 
@@ -163,7 +181,7 @@ def _prolog_doctype(head: str) -> int:
     return -1
 
 
-def _dtd_error(what: str, line: int | None = None) -> FormatError:
+def dtd_error(what: str, line: int | None = None) -> FormatError:
     return FormatError(
         "FF-XML-DTD",
         f"{what} contains a document type declaration (<!DOCTYPE ...>), which is refused: it can make the "
@@ -172,7 +190,7 @@ def _dtd_error(what: str, line: int | None = None) -> FormatError:
     )
 
 
-def _syntax_error(exc: etree.XMLSyntaxError, head: str, what: str) -> FormatError:
+def syntax_error(exc: etree.XMLSyntaxError, head: str, what: str) -> FormatError:
     line, column = exc.position if exc.position else (0, 0)
     where = f"line {line}, column {column}"
     message = _POSITION.sub("", str(exc.msg or exc)).strip()
@@ -206,6 +224,23 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "X
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"parse_xml needs bytes, not {type(data).__name__}")
     data = bytes(data)
+    head = check_prolog(data, max_bytes=max_bytes, what=what)
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise syntax_error(exc, head, what) from None
+    except (etree.LxmlError, ValueError) as exc:  # defensive: any other parser failure is still "not readable"
+        raise FormatError("FF-XML-SYNTAX", f"{what} cannot be parsed: {exc}", "") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise dtd_error(what)
+    return root
+
+
+def check_prolog(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "XML") -> str:
+    """The checks made before any parser sees untrusted bytes: size, "is it XML at all" (encoding,
+    BOM, binary), and no DOCTYPE. Raise :class:`FormatError`, else return the decoded head of the
+    document for :func:`syntax_error`. Streaming readers (SAF-T) call it before ``XMLPullParser``."""
     if len(data) > max_bytes:
         raise FormatError(
             "FF-XML-TOO-LARGE",
@@ -218,17 +253,8 @@ def parse_xml(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "X
         raise problem
     doctype = _prolog_doctype(head)
     if doctype >= 0:
-        raise _dtd_error(what, head.count("\n", 0, doctype) + 1)
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, head, what) from None
-    except (etree.LxmlError, ValueError) as exc:  # defensive: any other parser failure is still "not readable"
-        raise FormatError("FF-XML-SYNTAX", f"{what} cannot be parsed: {exc}", "") from None
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
-        raise _dtd_error(what)
-    return root
+        raise dtd_error(what, head.count("\n", 0, doctype) + 1)
+    return head
 
 
 def text(element: etree._Element | None) -> str | None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from fakturaflyt.dashboards.periods import month_end
 from fakturaflyt.dashboards.serialize import jsonable
@@ -137,7 +138,7 @@ def ap_tiles(d: Dashboard) -> list[Tile]:
             p.late.overdue_amount,
             "nok",
             p.late.url,
-            _("%(n)s invoices") % {"n": p.late.overdue_unpaid},
+            ngettext("%(n)s invoice", "%(n)s invoices", p.late.overdue_unpaid) % {"n": p.late.overdue_unpaid},
         ),
         Tile(
             "paid_late",
@@ -289,7 +290,10 @@ def ar_tiles(d: Dashboard) -> list[Tile]:
             cash.amount,
             "nok",
             cash.url,
-            _("%(n)s invoices, by the payment prediction") % {"n": cash.count},
+            ngettext(
+                "%(n)s invoice, by the payment prediction", "%(n)s invoices, by the payment prediction", cash.count
+            )
+            % {"n": cash.count},
         ),
         Tile("invoiced", _("Invoiced this month"), last.invoiced, "nok", r.invoices_url),
     ]
@@ -374,7 +378,12 @@ def card_charts(d: Dashboard) -> list[Chart]:
             "count",
             tuple(r.label for r in c.rows),
             (
-                Series(_("Charges"), tuple(r.count for r in c.rows), PALETTE[0], tuple(r.url for r in c.rows)),
+                Series(
+                    pgettext("card charge", "Charges"),
+                    tuple(r.count for r in c.rows),
+                    PALETTE[0],
+                    tuple(r.url for r in c.rows),
+                ),
                 Series(
                     _("NOK"), tuple(r.amount for r in c.rows), PALETTE[1], tuple(r.url for r in c.rows), False, "nok"
                 ),

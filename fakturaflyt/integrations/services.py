@@ -106,20 +106,21 @@ def _row(p: Posting) -> JournalRow:
 def journal_rows(company: Company, f: JournalFilter | None = None) -> Iterator[JournalRow]:
     """Every posted line of the chosen vouchers, in date, series, number and line order, streamed."""
     f = f or JournalFilter()
-    postings = (
-        Posting.objects.filter(voucher__in=vouchers(company, f).values("pk"))
-        .select_related(
-            "voucher__series",
-            "voucher__posted_by",
-            "account",
-            "vat_code",
-            "department",
-            "project",
-            "supplier",
-            "customer",
-        )
-        .order_by("voucher__date", "voucher__series__code", "voucher__year", "voucher__number", "line")
-    )
+    yield from _journal_of(Posting.objects.filter(voucher__in=vouchers(company, f).values("pk")))
+
+
+def _journal_of(postings: Any) -> Iterator[JournalRow]:
+    """The journal rows of ``postings`` (a Posting queryset) in voucher and line order, streamed."""
+    postings = postings.select_related(
+        "voucher__series",
+        "voucher__posted_by",
+        "account",
+        "vat_code",
+        "department",
+        "project",
+        "supplier",
+        "customer",
+    ).order_by("voucher__date", "voucher__series__code", "voucher__year", "voucher__number", "line")
     for p in postings.iterator(chunk_size=ITERATOR_CHUNK):
         yield _row(p)
 
@@ -208,23 +209,7 @@ def _rows_of(company: Company, ids: list[int]) -> Iterator[JournalRow]:
     )
     size = 500
     for start in range(0, len(ordered), size):
-        chunk = ordered[start : start + size]
-        postings = (
-            Posting.objects.filter(voucher_id__in=chunk)
-            .select_related(
-                "voucher__series",
-                "voucher__posted_by",
-                "account",
-                "vat_code",
-                "department",
-                "project",
-                "supplier",
-                "customer",
-            )
-            .order_by("voucher__date", "voucher__series__code", "voucher__year", "voucher__number", "line")
-        )
-        for p in postings.iterator(chunk_size=ITERATOR_CHUNK):
-            yield _row(p)
+        yield from _journal_of(Posting.objects.filter(voucher_id__in=ordered[start : start + size]))
 
 
 # ---------------------------------------------------------------- connections

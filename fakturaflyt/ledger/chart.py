@@ -64,7 +64,7 @@ def grouping_codes() -> list[tuple[str, str]]:
     return sorted(codes)
 
 
-def _suggest_grouping(number: str, codes: list[tuple[str, str]]) -> tuple[str, str]:
+def suggest_grouping(number: str, codes: list[tuple[str, str]]) -> tuple[str, str]:
     """The næringsspesifikasjon code with the highest number not above the account (same first digit)."""
     best = ("", "")
     for code, category in codes:
@@ -108,7 +108,7 @@ def seed_books(company: Company) -> dict[str, int]:
     for sa in standard_chart():
         if sa.number in existing:
             continue
-        category, code = _suggest_grouping(sa.number, codes)
+        category, code = suggest_grouping(sa.number, codes)
         kind = account_type(sa.number)
         default_vat = DEFAULT_VAT.get(sa.number) or ("1" if _usually_input_vat(sa.number) else None)
         new_accounts.append(

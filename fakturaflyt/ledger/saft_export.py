@@ -46,7 +46,7 @@ from fakturaflyt.companies.models import Company, CompanyBankAccount, Membership
 from fakturaflyt.core import saft
 from fakturaflyt.core.errors import Problem, RuleViolation
 from fakturaflyt.ledger import audit, reports
-from fakturaflyt.ledger.chart import _suggest_grouping, grouping_codes
+from fakturaflyt.ledger.chart import grouping_codes, suggest_grouping
 from fakturaflyt.ledger.models import Account, Department, NumberSeries, Posting, Project, VatCode, Voucher
 from fakturaflyt.payables.models import Supplier
 from fakturaflyt.receivables.models import Customer
@@ -225,7 +225,7 @@ def _accounts(
         if not (category and code):
             if codes is None:
                 codes = grouping_codes()
-            category, code = _suggest_grouping(r.account, codes) if codes else ("", "")
+            category, code = suggest_grouping(r.account, codes) if codes else ("", "")
             if not (category and code):
                 category, code = saft.grouping_by_class(r.account)
                 unmapped.append(r.account)

@@ -537,7 +537,7 @@ class _Plan:
             else:
                 category, code = a.grouping_category, a.grouping_code
                 if not (category and code):
-                    category, code = chart._suggest_grouping(a.account_id, codes)
+                    category, code = chart.suggest_grouping(a.account_id, codes)
                 row = AccountRow(
                     a.account_id,
                     a.description or a.account_id,

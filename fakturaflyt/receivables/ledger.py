@@ -360,7 +360,7 @@ def dso_cei(company: Any, months: int = 12, on: date | None = None) -> list[Mont
             if doc.issue_date and first <= doc.issue_date <= end:
                 sales += -doc.total_nok if doc.is_credit_note else doc.total_nok
         current = sum((i.open_nok for i in items if bucket_of(i.due_date, end) == "not_due"), ZERO)
-        figures.append(MonthFigures(first, _balance(items), sales, current))
+        figures.append(MonthFigures(first, _balance(items), sales, current, days=(end - first).days + 1))
     opening = _balance(_items_at(data, firsts[0] - timedelta(days=1)))
     return monthly(figures, opening=opening)
 

@@ -111,3 +111,13 @@ def test_monthly_chains_each_months_end_to_the_next_months_begin() -> None:
 def test_month_ends_count_back_across_a_year() -> None:
     assert month_ends(date(2026, 1, 31), 2) == [date(2025, 12, 1), date(2026, 1, 1)]
     assert len(month_ends(date(2026, 6, 3), 12)) == 12
+
+
+def test_a_month_not_over_yet_divides_by_the_days_that_passed() -> None:
+    """On 1 December, December's DSO covers one day of sales, not 31 (which gave 954 days in the demo)."""
+    december = MonthFigures(date(2026, 12, 1), D("1000.00"), D("500.00"), D("0.00"), days=1)
+    whole = MonthFigures(date(2026, 12, 1), D("1000.00"), D("500.00"), D("0.00"))
+    (partial,) = monthly([december], opening=D("0.00"))
+    (full,) = monthly([whole], opening=D("0.00"))
+    assert partial.dso == D("2.0")
+    assert full.dso == D("62.0")
