@@ -77,6 +77,10 @@
       data.push(ys[si]);
     });
     var width = Math.max(holder.clientWidth, 280);
+    // A category label wider than its slot ("1-30 dager" under five bars) breaks at its first space.
+    var slot = (width - 90) / Math.max(n, 1);
+    function fit(label) { return String(label).length * 7 > slot ? String(label).replace(" ", "\n") : label; }
+    var wraps = spec.labels.some(function (l) { return l != null && fit(l) !== l; });
     var opts = {
       width: width,
       height: 230,
@@ -99,10 +103,10 @@
           values: function (u, splits) {
             var step = n > 8 && width < 560 ? 2 : 1;
             // every other label on a narrow chart, always including the latest
-            return splits.map(function (i) { return (n - 1 - i) % step === 0 && spec.labels[i] != null ? spec.labels[i] : ""; });
+            return splits.map(function (i) { return (n - 1 - i) % step === 0 && spec.labels[i] != null ? fit(spec.labels[i]) : ""; });
           },
           grid: { show: false },
-          size: 36
+          size: wraps ? 50 : 36
         },
         {
           values: function (u, splits) { return splits.map(function (v) { return axisValue(v, spec.unit); }); },
