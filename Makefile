@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast test-pg e2e-deps bench lint demo migrate clean messages
+.PHONY: run test test-fast test-pg e2e-deps bench fuzz lint demo migrate clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ e2e-deps:
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+## fuzz: the parsers fuzzed for longer than CI does (FUZZ_SECONDS per target)
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,fuzz]'
+	@echo "fuzz targets: not written yet"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

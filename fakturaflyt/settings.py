@@ -88,10 +88,17 @@ INSTALLED_APPS = [
     "fakturaflyt.dashboards",
     "fakturaflyt.integrations",
     "fakturaflyt.search",
+    "fakturaflyt.monitoring",
+    "fakturaflyt.security",
+    "fakturaflyt.privacy",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "fakturaflyt.web",
 ]
 
 MIDDLEWARE = [
+    "fakturaflyt.monitoring.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,10 +106,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fakturaflyt.companies.middleware.ActiveCompanyMiddleware",
+    "fakturaflyt.security.middleware.TwoFactorMiddleware",
+    "fakturaflyt.privacy.middleware.AccessLogMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fakturaflyt.urls"
@@ -240,3 +252,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Production hardening, logging and metrics (monitoring) ---------------------------------
+
+# --- Login, lock-out, two-factor authentication (security) ---------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Personal data and retention (privacy) -------------------------------------------------
+
+# --- Retries and back-off of background work (faults) --------------------------------------

@@ -20,6 +20,9 @@ urlpatterns = [
     path("dashboards/", include("fakturaflyt.dashboards.urls")),
     path("integrations/", include("fakturaflyt.integrations.urls")),
     path("search/", include("fakturaflyt.search.urls")),
+    path("security/", include("fakturaflyt.security.urls")),
+    path("privacy/", include("fakturaflyt.privacy.urls")),
     path("receivables/ledger/", include("fakturaflyt.receivables.ledger_urls")),
+    path("", include("fakturaflyt.monitoring.urls")),
     path("", include("fakturaflyt.web.urls")),
 ]
