@@ -27,6 +27,7 @@ BENCHMARKS = [
     "benchmarks.card_split",
     "benchmarks.card_import",
     "benchmarks.saft_export",
+    "benchmarks.load",
 ]
 
 

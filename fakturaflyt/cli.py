@@ -93,12 +93,19 @@ def _company(orgnr: str) -> Any:
 
 def run_date(value: str, as_json: bool = False) -> Any:
     """``--date`` of a scheduled run as a date; exit 2 when it is not YYYY-MM-DD."""
+    return option_date(value, "--date", as_json)
+
+
+def option_date(value: str | None, option: str, as_json: bool = False) -> Any:
+    """A date option (``--from``, ``--to``...) as a date, None when not given; exit 2 when not YYYY-MM-DD."""
     from datetime import date
 
+    if not value:
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        fail(f"--date {value!r} is not a date (YYYY-MM-DD).", 2, as_json=as_json)
+        fail(f"{option} {value!r} is not a date (YYYY-MM-DD).", 2, as_json=as_json)
 
 
 def acting_user(username: str | None, company: Any, perm: Any, as_json: bool = False) -> Any:
@@ -188,17 +195,14 @@ def run(
         gunicorn,
         [
             gunicorn,
+            # Timeouts, metrics directory; no gunicorn access log (the request middleware logs each request).
+            "--config",
+            "python:fakturaflyt.monitoring.gunicorn_conf",
             "fakturaflyt.wsgi:application",
             "--bind",
             f"{host}:{port}",
             "--workers",
             str(n),
-            "--access-logfile",
-            "-",
-            "--timeout",
-            "120",
-            "--graceful-timeout",
-            "20",
         ],
     )
 
@@ -218,6 +222,63 @@ def companies_list(as_json: JsonOpt = False) -> None:
     for r in rows:
         table.add_row(r["orgnr"], r["name"])
     Console().print(table)
+
+
+@companies_app.command("create")
+def companies_create(
+    orgnr: Annotated[str, typer.Option("--orgnr", help="The company's org.nr (9 digits, check digit).")],
+    name: Annotated[str, typer.Option("--name", help="Its registered name, e.g. 'Nordlys Regnskap AS'.")],
+    admin: Annotated[str, typer.Option("--admin", help="E-mail of its first administrator (created if new).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Register a company with its books (chart of accounts, VAT codes, number series) and its first
+    administrator. A new administrator's password is read from FAKTURAFLYT_ADMIN_PASSWORD, else asked
+    for on a terminal, else generated and printed once."""
+    django_setup()
+    require_migrated()
+    import secrets
+
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from fakturaflyt.companies.models import Company
+    from fakturaflyt.companies.roles import Role
+    from fakturaflyt.companies.services import add_member, create_company
+    from fakturaflyt.core.errors import FormatError
+    from fakturaflyt.core.identifiers import normalise_orgnr
+
+    try:
+        normalised = normalise_orgnr(orgnr)
+    except FormatError as exc:
+        fail(str(exc), 2, as_json=as_json)
+    if Company.objects.filter(orgnr=normalised).exists():
+        fail(f"A company with org.nr {normalised} exists already.", 1, as_json=as_json)
+    users = get_user_model()
+    user = users.objects.filter(username__iexact=admin).first()
+    password, generated = None, False
+    if user is None:
+        password = os.environ.get("FAKTURAFLYT_ADMIN_PASSWORD") or None
+        if password is None and sys.stdin.isatty() and not as_json:
+            password = typer.prompt(f"Password for {admin}", hide_input=True, confirmation_prompt=True)
+        if password is None:
+            password, generated = secrets.token_urlsafe(15), True
+    try:
+        with transaction.atomic():
+            if user is None:
+                user = users.objects.create_user(admin, admin, password)
+            company = create_company(None, orgnr=normalised, name=name)
+            add_member(None, company, user, Role.ADMIN)
+    except ValidationError as exc:
+        fail("; ".join(exc.messages), 2, as_json=as_json)
+    shown = password if generated else None
+    result = {"ok": True, "orgnr": company.orgnr, "name": company.name, "admin": admin, "password": shown}
+    if as_json:
+        emit_json(result)
+        return
+    Console().print(f"Created {company.name} ({company.orgnr}) with administrator {admin}.")
+    if shown:
+        Console().print(f"Password (shown once; change it at the first login): {shown}")
 
 
 @audit_app.command("verify")
@@ -296,27 +357,98 @@ def kid_check(kid: str, as_json: JsonOpt = False) -> None:
         print(f"{kid}: valid ({method})")
 
 
+def _user(username: str, as_json: bool) -> Any:
+    from django.contrib.auth import get_user_model
+
+    owner = get_user_model().objects.filter(username__iexact=username).first()
+    if owner is None:
+        fail(f"No user {username}.", 2, as_json=as_json)
+    return owner
+
+
 @token_app.command("create")
 def token_create(
     user: Annotated[str, typer.Option("--user", help="Username (e-mail) of the token's owner.")],
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
     as_json: JsonOpt = False,
 ) -> None:
-    """Create a personal API token and print it once."""
+    """Create a personal API token and print it once (only its hash is stored; audit-logged)."""
     django_setup()
     require_migrated()
-    from django.contrib.auth import get_user_model
+    from fakturaflyt.security import tokens
 
-    from fakturaflyt.api.auth import issue_token
-
-    owner = get_user_model().objects.filter(username=user).first()
-    if owner is None:
-        fail(f"No user {user}.", 2, as_json=as_json)
-    key = issue_token(owner, name)
+    _, key = tokens.create(_user(user, as_json), name)
     if as_json:
         emit_json({"user": user, "name": name, "token": key})
     else:
         print(key)
+
+
+@token_app.command("list")
+def token_list(
+    user: Annotated[str | None, typer.Option("--user", help="Only this user's tokens.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """API tokens: id, owner, name, first characters, revoked or active, last use."""
+    django_setup()
+    require_migrated()
+    from fakturaflyt.companies.models import ApiToken
+
+    qs = ApiToken.objects.select_related("user").order_by("pk")
+    if user:
+        qs = qs.filter(user=_user(user, as_json))
+    rows = [
+        {
+            "id": t.pk,
+            "user": t.user.get_username(),
+            "name": t.name,
+            "prefix": t.prefix,
+            "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+        }
+        for t in qs
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("id", "user", "name", "token", "state", "last used")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["user"],
+            r["name"],
+            f"{r['prefix']}…",
+            f"revoked {r['revoked_at'][:16]}" if r["revoked_at"] else "active",
+            (r["last_used_at"] or "never")[:16],
+        )
+    Console().print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="The token's id (from `fakturaflyt token list`).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Revoke a token at once (an operator's action; audit-logged in the owner's companies)."""
+    django_setup()
+    require_migrated()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from fakturaflyt.companies.models import ApiToken
+    from fakturaflyt.security import events
+
+    token = ApiToken.objects.select_related("user").filter(pk=token_id).first()
+    if token is None:
+        fail(f"No token {token_id}.", 2, as_json=as_json)
+    if token.revoked_at is None:
+        with transaction.atomic():
+            ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+            events.record_for_user(token.user, None, events.TOKEN_REVOKED, token, name=token.name, prefix=token.prefix)
+    if as_json:
+        emit_json({"ok": True, "id": token.pk, "name": token.name})
+    else:
+        Console().print(f"Revoked token {token.pk} ({token.name}) of {token.user.get_username()}.")
 
 
 def _read_file(path: Path, as_json: bool) -> bytes:
@@ -488,6 +620,12 @@ def _register_books_out() -> None:
     app.add_typer(reports_app, name="reports")
 
 
+def _register_privacy() -> None:
+    from fakturaflyt.cli_privacy import privacy_app
+
+    app.add_typer(privacy_app, name="privacy")
+
+
 _register_apps()
 _register_coding()
 _register_payments()
@@ -496,6 +634,7 @@ _register_bank_and_dunning()
 _register_cards()
 _register_rates()
 _register_books_out()
+_register_privacy()
 
 
 def main() -> None:

@@ -22,7 +22,6 @@ layout file, unwritable output).
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -42,17 +41,6 @@ CompanyOpt = Annotated[str, typer.Option("--company", help="The company's org.nr
 @export_app.callback()
 def _group() -> None:
     """Export posted vouchers to an accounting system (CSV journal, Tripletex, Fiken, PowerOffice GO)."""
-
-
-def _date(value: str | None, option: str, as_json: bool) -> date | None:
-    from fakturaflyt import cli
-
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        cli.fail(f"{option} {value!r} is not a date (YYYY-MM-DD).", 2, as_json=as_json)
 
 
 def _layout(company: Any, value: str, as_json: bool) -> Any:
@@ -98,7 +86,7 @@ def export_journal(
     from fakturaflyt.core.journal_csv import write_journal
     from fakturaflyt.integrations import services
 
-    start, end = _date(date_from, "--from", as_json), _date(date_to, "--to", as_json)
+    start, end = cli.option_date(date_from, "--from", as_json), cli.option_date(date_to, "--to", as_json)
     the_company = cli._company(company)
     if mark and not user:
         cli.fail("--mark needs --user (a user who may post vouchers).", 2, as_json=as_json)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "fakturaflyt.privacy",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "fakturaflyt.web",
 ]
@@ -111,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fakturaflyt.companies.middleware.ActiveCompanyMiddleware",
+    "fakturaflyt.payables.uploads_guard.UploadGuardMiddleware",
     "fakturaflyt.security.middleware.TwoFactorMiddleware",
     "fakturaflyt.privacy.middleware.AccessLogMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout response.
@@ -176,11 +178,18 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # when an upload is spooled to disk; not a limit
+# Uploads: one file at most FAKTURAFLYT_MAX_UPLOAD_MB, one request body at most FAKTURAFLYT_MAX_REQUEST_MB
+# (413 before the body is read; payables.uploads_guard). Raw-body API uploads are read into memory.
+FAKTURAFLYT_MAX_UPLOAD_MB = float(os.environ.get("FAKTURAFLYT_MAX_UPLOAD_MB", "25"))
+# unset: four times the file limit
+FAKTURAFLYT_MAX_REQUEST_MB = (
+    float(os.environ["FAKTURAFLYT_MAX_REQUEST_MB"]) if os.environ.get("FAKTURAFLYT_MAX_REQUEST_MB") else None
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(FAKTURAFLYT_MAX_UPLOAD_MB * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+# Secure cookies, HSTS and the other production settings: see the monitoring block at the end.
 X_FRAME_OPTIONS = "DENY"
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise files under var/mail (nothing leaves the machine).
@@ -246,21 +255,131 @@ FAKTURAFLYT_CONFIDENCE_THRESHOLD = float(os.environ.get("FAKTURAFLYT_CONFIDENCE_
 FAKTURAFLYT_DUPLICATE_WINDOW_DAYS = int(os.environ.get("FAKTURAFLYT_DUPLICATE_WINDOW_DAYS", "3"))
 FAKTURAFLYT_OCR_ENGINE = os.environ.get("FAKTURAFLYT_OCR_ENGINE", "rapidocr")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# LOGGING (JSON or text, with request ids): see the monitoring block below.
 
 # --- Production hardening, logging and metrics (monitoring) ---------------------------------
+# FAKTURAFLYT_ENV=production: refuses to start without SECRET_KEY and ALLOWED_HOSTS or with DEBUG;
+# secure cookies, HSTS, JSON logs and a closed /metrics by default. See docs/operations.md.
+FAKTURAFLYT_PRODUCTION = os.environ.get("FAKTURAFLYT_ENV", "development").strip().lower() == "production"
+if FAKTURAFLYT_PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS") if not os.environ.get(name, "").strip()]
+    if _missing:
+        raise ImproperlyConfigured(f"FAKTURAFLYT_ENV=production needs {' and '.join(_missing)} in the environment.")
+    if DEBUG:
+        raise ImproperlyConfigured("FAKTURAFLYT_ENV=production refuses DEBUG=1 (tracebacks would show data).")
+# Old keys still accepted for signed data (sessions, password-reset links) while rotating SECRET_KEY.
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
+
+SECURE_COOKIES = _env_bool("SECURE_COOKIES", default=FAKTURAFLYT_PRODUCTION)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_HTTPONLY = True  # the pages carry the token in the form and in hx-headers; no script reads the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if SECURE_COOKIES else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+# Redirect http to https in Django only when asked: the proxy usually does it, and `make run` is plain http.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+if _env_bool("TRUST_X_FORWARDED_PROTO"):
+    # Only behind a proxy that sets (and overwrites) X-Forwarded-Proto; else a client could claim https.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HSTS preload is a decision for the whole domain (hstspreload.org), not for this app: not warned about.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Logs: JSON lines (production default) or text, each with the request id; one access line per request.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if FAKTURAFLYT_PRODUCTION else "text")
+from fakturaflyt.monitoring.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "WARNING"), access_log=_env_bool("ACCESS_LOG", True))
+# The worker logs through LOGGING above (JSON with request ids) instead of Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+if os.environ.get("CELERY_WORKER_CONCURRENCY"):
+    CELERY_WORKER_CONCURRENCY = int(os.environ["CELERY_WORKER_CONCURRENCY"])
+
+# /metrics: bearer token; without one, closed in production and open to 127.0.0.1 only elsewhere.
+FAKTURAFLYT_METRICS_TOKEN = os.environ.get("FAKTURAFLYT_METRICS_TOKEN", "")
+
 
 # --- Login, lock-out, two-factor authentication (security) ---------------------------------
+# | variable | default | meaning |
+# | FAKTURAFLYT_REQUIRE_2FA | 1 | admins, accountants and anyone with payment rights must use TOTP |
+# | FAKTURAFLYT_LOCKOUT_FAILURES | 5 | failed logins before a pause |
+# | FAKTURAFLYT_LOCKOUT_MINUTES | 15 | length of the pause (a fixed time: more tries do not extend it) |
+# | FAKTURAFLYT_LOCKOUT_BY | username+ip_address | what is counted; "username" or "username,ip_address" also work |
+# | FAKTURAFLYT_PROXY_COUNT | unset | reverse proxies in front (read X-Forwarded-For only when set) |
+# | FAKTURAFLYT_API_TOKEN_FAILURES | 20 | bad bearer tokens per client IP per 15 minutes before HTTP 429 |
+# Production default is ON; `make run` (the local demo) and the load benchmark switch it off.
+from datetime import timedelta as _timedelta  # noqa: E402
+
+FAKTURAFLYT_REQUIRE_2FA = _env_bool("FAKTURAFLYT_REQUIRE_2FA", default=True)
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # django-axes' check, but a login without a request (tests, shell) is not refused.
+    "fakturaflyt.security.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_FAILURE_LIMIT = int(os.environ.get("FAKTURAFLYT_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = _timedelta(minutes=int(os.environ.get("FAKTURAFLYT_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [
+    [p.strip() for p in group.split("+") if p.strip()] if "+" in group else group.strip()
+    for group in os.environ.get("FAKTURAFLYT_LOCKOUT_BY", "username+ip_address").split(",")
+    if group.strip()
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "fakturaflyt.security.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "fakturaflyt.security.lockout.lockout_response"
+if os.environ.get("FAKTURAFLYT_PROXY_COUNT"):
+    # Trust X-Forwarded-For only behind our own proxies: the right-most entries are theirs.
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["FAKTURAFLYT_PROXY_COUNT"])
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+FAKTURAFLYT_API_TOKEN_FAILURES = int(os.environ.get("FAKTURAFLYT_API_TOKEN_FAILURES", "20"))
+OTP_TOTP_ISSUER = "Fakturaflyt"
 
 # --- Personal data and retention (privacy) -------------------------------------------------
+# Last day of the financial year (month, day): the 5-year retention of bokføringsloven § 13 runs from it.
+FAKTURAFLYT_FISCAL_YEAR_END = (12, 31)
+# The access log (who read which document or person) is not primary documentation: kept 18 months, so that
+# the auditor's review of a year, finished by the annual accounts about six months after year end, still
+# finds every read of that year; then pruned nightly (docs/privacy.md).
+FAKTURAFLYT_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("FAKTURAFLYT_ACCESS_LOG_RETENTION_DAYS", "548"))
+CELERY_BEAT_SCHEDULE["privacy-prune-access-log"] = {
+    "task": "privacy.prune_access_log",
+    "schedule": crontab(hour=3, minute=45),
+}
 
 # --- Retries and back-off of background work (faults) --------------------------------------
+# Tasks that touch the database or the broker retry with exponential back-off and jitter
+# (fakturaflyt/tasks_base.py): waits up to 2, 4, 8, ... seconds, at most 10 minutes, 8 times.
+FAKTURAFLYT_TASK_MAX_RETRIES = int(os.environ.get("FAKTURAFLYT_TASK_MAX_RETRIES", "8"))
+FAKTURAFLYT_TASK_RETRY_BACKOFF = int(os.environ.get("FAKTURAFLYT_TASK_RETRY_BACKOFF", "2"))
+FAKTURAFLYT_TASK_RETRY_BACKOFF_MAX = int(os.environ.get("FAKTURAFLYT_TASK_RETRY_BACKOFF_MAX", "600"))
+# Queueing while the broker is down: a few tries over about 2 s, then the error goes to the caller.
+# Callers queue on commit (robust: logged, never a 500), the work is already stored, and the
+# sweepers (payables.process_pending, banking.resume_queued, distribution.retry_due) queue it again.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.8}
+# A broker that is unreachable fails a connection within 5 s instead of the kernel's minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5, "visibility_timeout": 3600}
+# The Redis result backend subscribes to a task's result before the task is published; its own
+# default policy retries 20 times a second apart, so a web request hung ~20 s when Redis was down
+# (then failed anyway). A couple of quick tries, then the queueing fails and is logged (see above).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
+# Workers keep reconnecting to a broker that went away, also at start-up.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Late-acknowledged tasks still running when the broker connection drops are redelivered anyway.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BEAT_SCHEDULE["banking-resume-queued"] = {"task": "banking.resume_queued", "schedule": 600.0}

@@ -38,6 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # The default PBKDF2 hasher makes each demo or fixture user cost about 0.2 s; tests need no strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.FAKTURAFLYT_REQUIRE_2FA = False  # tests/security switches two-factor enforcement on where it tests it
     django.setup()
     _allow_test_flush()
 
@@ -83,6 +84,34 @@ def django_db_setup(django_db_setup, django_db_blocker, request: pytest.FixtureR
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+PDF_MEMO: dict[str, bytes] = {}
+"""Rendered PDFs by the SHA-256 of their HTML, for this test process (see ``_remember_pdfs``)."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _remember_pdfs():
+    """WeasyPrint takes about 0.7 s a page, and every load of the full demo renders the same 57
+    invoices and reminder letters again (half of ``sales_demo_company``'s time). The same HTML
+    gives the same PDF, so this process renders each distinct HTML once: the first test gets
+    WeasyPrint's real output and later ones the same bytes. HTML that differs renders afresh."""
+    import hashlib
+
+    from fakturaflyt.receivables import pdf
+
+    real = pdf.html_to_pdf
+
+    def remembered(html: str) -> bytes:
+        key = hashlib.sha256(html.encode()).hexdigest()
+        if key not in PDF_MEMO:
+            PDF_MEMO[key] = real(html)
+        return PDF_MEMO[key]
+
+    remembered.__doc__ = real.__doc__
+    pdf.html_to_pdf = remembered
+    yield
+    pdf.html_to_pdf = real
 
 
 @pytest.fixture(scope="session")

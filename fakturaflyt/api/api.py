@@ -25,6 +25,7 @@ from fakturaflyt.ledger.saft_api import router as saft_router
 from fakturaflyt.ledger.saft_import_api import router as saft_import_router
 from fakturaflyt.payables.api import alias_router as payables_alias_router
 from fakturaflyt.payables.api import router as payables_router
+from fakturaflyt.payables.supplier_api import router as supplier_bank_router
 from fakturaflyt.payments.api import router as payments_router
 from fakturaflyt.purchasing.api import router as purchasing_router
 from fakturaflyt.receivables.api import router as receivables_router
@@ -40,6 +41,7 @@ api = NinjaAPI(
 api.add_router("", companies_router)
 api.add_router("/companies/{orgnr}", ledger_router)
 api.add_router("/companies/{orgnr}", payables_router)
+api.add_router("/companies/{orgnr}", supplier_bank_router)
 api.add_router("/companies/{orgnr}/coding", coding_router)
 api.add_router("/companies/{orgnr}/approvals", approvals_router)
 api.add_router("/companies/{orgnr}/billing", billing_router)

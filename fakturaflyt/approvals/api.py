@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Path, Router, Schema, Status
 
 from fakturaflyt.approvals import services
@@ -27,7 +28,7 @@ from fakturaflyt.approvals.models import ApprovalStep, Comment
 from fakturaflyt.companies.api import company_by_orgnr
 from fakturaflyt.companies.models import Company, Membership
 from fakturaflyt.companies.permissions import NotAllowed, has_perm, not_member, require, scoped
-from fakturaflyt.companies.roles import Perm
+from fakturaflyt.companies.roles import Perm, Role
 from fakturaflyt.payables.models import SupplierDocument
 
 router = Router(tags=["approvals"])
@@ -35,7 +36,7 @@ router = Router(tags=["approvals"])
 OrgNr = Annotated[str, Path(description="The company's organisation number (9 digits)")]
 
 
-class ErrorOut(Schema):
+class ApprovalErrorOut(Schema):
     code: str
     message: str
     field: str
@@ -57,7 +58,7 @@ class PendingOut(Schema):
     url: str
 
 
-class DocumentOut(Schema):
+class ApprovalDocumentOut(Schema):
     id: int
     state: str
     state_label: str
@@ -66,7 +67,7 @@ class DocumentOut(Schema):
     returned_reason: str
 
 
-class RejectIn(Schema):
+class ApprovalRejectIn(Schema):
     reason: str = ""
 
 
@@ -97,8 +98,8 @@ def _document(m: Membership, document_id: int) -> SupplierDocument:
     )
 
 
-def _error(exc: ApprovalError) -> Status[ErrorOut]:
-    return Status(422, ErrorOut(code=exc.code, message=exc.message, field=exc.field))
+def _error(exc: ApprovalError) -> Status[ApprovalErrorOut]:
+    return Status(422, ApprovalErrorOut(code=exc.code, message=exc.message, field=exc.field))
 
 
 def _pending_out(step: ApprovalStep, user: Any) -> PendingOut:
@@ -120,9 +121,9 @@ def _pending_out(step: ApprovalStep, user: Any) -> PendingOut:
     )
 
 
-def _document_out(doc: SupplierDocument) -> DocumentOut:
+def _document_out(doc: SupplierDocument) -> ApprovalDocumentOut:
     doc.refresh_from_db()
-    return DocumentOut(
+    return ApprovalDocumentOut(
         id=doc.pk,
         state=doc.state,
         state_label=str(doc.get_state_display()),
@@ -150,7 +151,9 @@ def pending(request: HttpRequest, orgnr: OrgNr) -> list[PendingOut]:
 
 
 @router.post(
-    "/{int:document_id}/approve", response={200: DocumentOut, 422: ErrorOut}, summary="Approve the current step"
+    "/{int:document_id}/approve",
+    response={200: ApprovalDocumentOut, 422: ApprovalErrorOut},
+    summary="Approve the current step",
 )
 def approve(request: HttpRequest, orgnr: OrgNr, document_id: int) -> Any:
     m = require(request.user, _company(orgnr), Perm.APPROVE)
@@ -162,8 +165,12 @@ def approve(request: HttpRequest, orgnr: OrgNr, document_id: int) -> Any:
     return _document_out(doc)
 
 
-@router.post("/{int:document_id}/reject", response={200: DocumentOut, 422: ErrorOut}, summary="Reject with a reason")
-def reject(request: HttpRequest, orgnr: OrgNr, document_id: int, payload: RejectIn) -> Any:
+@router.post(
+    "/{int:document_id}/reject",
+    response={200: ApprovalDocumentOut, 422: ApprovalErrorOut},
+    summary="Reject with a reason",
+)
+def reject(request: HttpRequest, orgnr: OrgNr, document_id: int, payload: ApprovalRejectIn) -> Any:
     m = require(request.user, _company(orgnr), Perm.APPROVE)
     doc = _document(m, document_id)
     try:
@@ -187,9 +194,11 @@ def list_comments(request: HttpRequest, orgnr: OrgNr, document_id: int) -> list[
     return [_comment_out(c) for c in services.comments_for(_document(m, document_id), m)]
 
 
-@router.post("/{int:document_id}/comments", response={201: CommentOut, 422: ErrorOut}, summary="Add a comment")
+@router.post("/{int:document_id}/comments", response={201: CommentOut, 422: ApprovalErrorOut}, summary="Add a comment")
 def add_comment(request: HttpRequest, orgnr: OrgNr, document_id: int, payload: CommentIn) -> Any:
     m = require(request.user, _company(orgnr), Perm.VIEW_PAYABLES)
+    if m.role == Role.AUDITOR:  # an auditor (revisor) reads everything and changes nothing, comments included
+        raise NotAllowed("FF-ROLE-FORBIDS", gettext("An auditor can read, but not comment."), Perm.VIEW_PAYABLES)
     doc = _document(m, document_id)
     if not has_perm(m, Perm.VIEW_PAYABLES):
         raise not_member()

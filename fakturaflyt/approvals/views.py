@@ -29,8 +29,8 @@ from fakturaflyt.coding.models import CodingLine
 from fakturaflyt.companies.decorators import company_view
 from fakturaflyt.companies.middleware import remember_company
 from fakturaflyt.companies.models import Membership
-from fakturaflyt.companies.permissions import has_perm, membership, require, scoped
-from fakturaflyt.companies.roles import Perm
+from fakturaflyt.companies.permissions import NotAllowed, has_perm, membership, require, scoped
+from fakturaflyt.companies.roles import Perm, Role
 from fakturaflyt.payables.models import SupplierDocument
 
 
@@ -187,6 +187,8 @@ def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @company_view(Perm.VIEW_PAYABLES)
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    if _m(request).role == Role.AUDITOR:  # an auditor (revisor) reads everything and changes nothing
+        raise NotAllowed("FF-ROLE-FORBIDS", gettext("An auditor can read, but not comment."), Perm.VIEW_PAYABLES)
     document = _document(_m(request), pk)
     form = CommentForm(request.POST)
     if form.is_valid():

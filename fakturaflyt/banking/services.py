@@ -35,6 +35,7 @@ from fakturaflyt.banking.models import (
 )
 from fakturaflyt.companies.models import Company
 from fakturaflyt.core.errors import FakturaflytError, Problem
+from fakturaflyt.faultpoints import crash_point
 from fakturaflyt.ledger import audit
 from fakturaflyt.payables import storage
 from fakturaflyt.receivables.models import Customer, SalesInvoice
@@ -208,6 +209,7 @@ def reconcile_entries(company: Company, entries: Sequence[BankEntry], actor: Any
     ledger_accounts: dict[int, str] = {}
     posted = review = 0
     for entry, matches in zip(entries, reconcile.match(book, entries, threshold), strict=True):
+        crash_point("banking.import.matching")
         decision = reconcile.decide(book, entry, matches, threshold)
         entry.candidates = decision.candidates
         entry.match_method, entry.confidence, entry.note = decision.method[:20], decision.confidence, decision.note

@@ -180,7 +180,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _manual_allocations(request: HttpRequest, entry: BankEntry) -> tuple[list[tuple[SalesInvoice, Decimal]], Any]:
-    ids = [int(x) for x in request.POST.getlist("invoice") if x.isdigit()]
+    ids = [int(x) for x in request.POST.getlist("invoice") if x.isdecimal()]
     invoices = SalesInvoice.objects.filter(company=entry.company, pk__in=ids).select_related("customer").in_bulk()
     left = entry.amount
     allocations: list[tuple[SalesInvoice, Decimal]] = []
@@ -197,7 +197,7 @@ def _manual_allocations(request: HttpRequest, entry: BankEntry) -> tuple[list[tu
             allocations.append((inv, amount))
             left -= amount
     customer = None
-    if request.POST.get("customer", "").isdigit():
+    if request.POST.get("customer", "").isdecimal():
         customer = Customer.objects.filter(company=entry.company, pk=int(request.POST["customer"])).first()
     if customer is None and allocations:
         customer = allocations[0][0].customer

@@ -22,6 +22,7 @@ class BillingCode(StrEnum):
     BILLED_DIFFERS = "FF-BILLING-BILLED-DIFFERS"  # a period already invoiced now computes to another amount
     BAD_CHANGE = "FF-BILLING-BAD-CHANGE"  # a plan change that cannot be made (date outside, same plan)
     BAD_TERMINATION = "FF-BILLING-BAD-TERMINATION"  # a termination date before the start
+    INTERRUPTED = "FF-BILLING-INTERRUPTED"  # the run stopped half-way (process killed); a later run took over
 
 
 class BillingError(FakturaflytError):

@@ -21,6 +21,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -52,9 +53,10 @@ from fakturaflyt.billing.planning import (
 )
 from fakturaflyt.companies.models import Company
 from fakturaflyt.core.errors import FakturaflytError
+from fakturaflyt.faultpoints import crash_point
 from fakturaflyt.ledger.audit import record
 from fakturaflyt.receivables import services as receivables
-from fakturaflyt.receivables.models import SalesInvoice, Source
+from fakturaflyt.receivables.models import InvoiceStatus, SalesInvoice, Source
 
 log = logging.getLogger(__name__)
 
@@ -227,15 +229,79 @@ def _one(company: Company, p: PlannedInvoice, actor: Any, on: date, result: RunR
     return None
 
 
+def _issued_not_sent(
+    company: Company, on: date, made: list[tuple[Any, SalesInvoice]], took_over: bool
+) -> list[tuple[Any, SalesInvoice]]:
+    """Invoices an unfinished earlier run on ``on`` issued but never handed to the distribution: send them now.
+
+    A run issues each invoice in its own transaction and sends them afterwards; when the
+    process dies in between (issue 11, fault tests) the invoices are made and numbered but have
+    no dispatch, its run row is left *running* (the next run closes it: :func:`_start`), and the
+    next run finds them already made. Without
+    this they would never leave. Sending is idempotent per invoice and channel, so a run still
+    going on in another process cannot make one go twice. Manual invoices and credit notes are
+    not the run's to send.
+    """
+    if not took_over:
+        return []
+    done = {invoice.pk for _, invoice in made}
+    found = (
+        SalesInvoice.objects.filter(
+            company=company,
+            issue_date=on,
+            status=InvoiceStatus.ISSUED,
+            source__in=[Source.ORDER, Source.TIME, Source.CONTRACT, Source.SUBSCRIPTION],
+            dispatches__isnull=True,
+        )
+        .exclude(number=None)
+        .exclude(pk__in=done)
+        .order_by("pk")
+    )
+    return [(SimpleNamespace(source_key=invoice.source_key), invoice) for invoice in found]
+
+
+def _start(company: Company, on: date, actor: Any) -> tuple[BillingRun, list[int]]:
+    """A new run row for ``on``; earlier runs of that date still *running* are closed as failed, in one transaction.
+
+    A run row stays *running* only while its process lives; one found so by a new run on the same
+    date was interrupted (the worker or command was killed). It is marked failed with an
+    ``FF-BILLING-INTERRUPTED`` note, so the run list does not show it running for ever; this run
+    makes what it did not and sends what it made (:func:`_issued_not_sent`). Should that run in
+    fact still be going in another process, its own end overwrites the mark with its outcome.
+    """
+    with transaction.atomic():
+        stale = list(
+            BillingRun.objects.select_for_update()
+            .filter(company=company, run_date=on, status=RunStatus.RUNNING)
+            .order_by("pk")
+        )
+        current = BillingRun.objects.create(company=company, run_date=on, actor=_user(actor))
+        now = timezone.now()
+        for old in stale:
+            note = RunProblem(
+                BillingCode.INTERRUPTED,
+                f"The run was interrupted before it finished; run {current.pk} made and sent what was left.",
+                "",
+            )
+            old.status = RunStatus.FAILED
+            old.finished_at = now
+            old.problems = [*(old.problems or []), note.as_dict()]
+            old.problem_count = len(old.problems)
+            old.save(update_fields=["status", "finished_at", "problems", "problem_count"])
+            record(company, actor, "billing.run_interrupted", old, run_date=on.isoformat(), taken_over_by=current.pk)
+    return current, [old.pk for old in stale]
+
+
 def run(company: Company, on: date, actor: Any, *, send: bool = True) -> RunResult:
     """Make (issue, and with ``send`` send) every invoice due on ``on`` that is not made yet."""
-    billing_run = BillingRun.objects.create(company=company, run_date=on, actor=_user(actor))
+    billing_run, interrupted = _start(company, on, actor)
     planning = plan(company, on)
     result = RunResult(on, skipped=planning.skipped, problems=list(planning.problems), run_id=billing_run.pk)
     made: list[tuple[PlannedInvoice, SalesInvoice]] = []
     for p in planning.invoices:
         invoice = _one(company, p, actor, on, result)
         if invoice is not None:
+            crash_point("billing.invoice.made")
             made.append((p, invoice))
             result.created.append(
                 CreatedInvoice(
@@ -250,7 +316,7 @@ def run(company: Company, on: date, actor: Any, *, send: bool = True) -> RunResu
                 )
             )
     sender = _sender() if send else None
-    for p, invoice in made if sender is not None else []:
+    for p, invoice in [*made, *_issued_not_sent(company, on, made, bool(interrupted))] if sender is not None else []:
         try:
             dispatch = sender(invoice, actor=_user(actor))
         except FakturaflytError as exc:

@@ -8,10 +8,12 @@ from typing import Any
 
 from celery import shared_task
 
+from fakturaflyt.tasks_base import TRANSIENT, IdempotentTask
+
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="billing.run_all")
+@shared_task(name="billing.run_all", base=IdempotentTask)
 def billing_run_all(on: str | None = None) -> dict[str, Any]:
     """Run billing for every company on ``on`` (ISO date; default: today in Oslo).
 
@@ -28,6 +30,8 @@ def billing_run_all(on: str | None = None) -> dict[str, Any]:
     for company in Company.objects.order_by("pk"):
         try:
             result = services.run(company, day, None, send=True)
+        except TRANSIENT:
+            raise  # the database or broker is away: the whole run is retried with back-off (idempotent)
         except Exception as exc:  # one company must not stop the others
             log.exception("billing run failed for %s", company.orgnr)
             summary["companies"][company.orgnr] = {"error": str(exc)}

@@ -50,7 +50,7 @@ TARGETS = ("account", "vat_code", "department", "project")
 # ----------------------------------------------------------------------------------- schemas
 
 
-class SuggestionOut(Schema):
+class CardSuggestionOut(Schema):
     value: str
     confidence: float
     reasons: list[str]
@@ -75,7 +75,7 @@ class ChargeLineOut(Schema):
     project: str
     confidence: float | None
     state: str
-    suggestion: dict[str, SuggestionOut]
+    suggestion: dict[str, CardSuggestionOut]
 
 
 class CandidateLineOut(Schema):
@@ -124,7 +124,7 @@ class ChargeListOut(Schema):
     charges: list[ChargeOut]
 
 
-class ImportOut(Schema):
+class CardImportOut(Schema):
     import_id: int
     filename: str
     kind: str
@@ -354,11 +354,11 @@ _UPLOAD_DOC = {
 
 @router.post(
     "/imports",
-    response={201: ImportOut},
+    response={201: CardImportOut},
     summary="Import a card statement (CSV, camt.053/054) or a shop's order report",
     openapi_extra=_UPLOAD_DOC,
 )
-def post_import(request: HttpRequest, orgnr: OrgNr) -> Status[ImportOut]:
+def post_import(request: HttpRequest, orgnr: OrgNr) -> Status[CardImportOut]:
     m = member_for(request, orgnr, Perm.MANAGE_PAYABLES)
     preset = request.POST.get("preset") or request.GET.get("preset") or None
     if preset and preset not in PRESETS:
@@ -367,7 +367,7 @@ def post_import(request: HttpRequest, orgnr: OrgNr) -> Status[ImportOut]:
         )
     filename, data = _upload(request)
     result = services.import_card_file(m.company, data, request.user, filename=filename, mapping=preset)
-    return Status(201, ImportOut(**asdict(result)))
+    return Status(201, CardImportOut(**asdict(result)))
 
 
 @router.post("/charges/{int:charge_id}/accept", response=ChargeOut, summary="Accept the split and post the voucher")

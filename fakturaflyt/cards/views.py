@@ -425,7 +425,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 @company_view(Perm.MANAGE_PAYABLES)
 def choose(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("candidate", "")
-    if not raw.isdigit():
+    if not raw.isdecimal():
         charge = _charge(request, pk)
         return _done(request, charge, error=gettext("Choose one of the sets of order lines."))
     return _act(
@@ -455,7 +455,7 @@ def single_line(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     m = _m(request)
     raw = request.POST.getlist("order_line")
-    ids = sorted({int(r) for r in raw if r.isdigit()})
+    ids = sorted({int(r) for r in raw if r.isdecimal()})
     if not ids:
         return _done(request, _charge(request, pk), error=gettext("Tick the order lines that belong to the charge."))
     found = list(ShopOrderLine.objects.filter(company_id=m.company_id, pk__in=ids).values_list("pk", flat=True))
@@ -505,7 +505,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def accept_many(request: HttpRequest) -> HttpResponse:
     """Accept the ready charges that were shown (their ids posted with the form)."""
     m = _m(request)
-    ids = sorted({int(r) for r in request.POST.getlist("charge") if r.isdigit()})
+    ids = sorted({int(r) for r in request.POST.getlist("charge") if r.isdecimal()})
     mine = list(_charges(m).filter(pk__in=ids).values_list("pk", flat=True))
     if not mine:
         messages.warning(request, gettext("No charge shown was ready to accept."))

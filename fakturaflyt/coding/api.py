@@ -48,7 +48,7 @@ OrgNr = Annotated[str, Path(description="The company's organisation number (9 di
 # ----------------------------------------------------------------------------------- schemas
 
 
-class ErrorOut(Schema):
+class CodingErrorOut(Schema):
     code: str
     message: str
     field: str
@@ -69,7 +69,7 @@ class AlternativeOut(Schema):
     probability: float
 
 
-class SuggestionOut(Schema):
+class CodingSuggestionOut(Schema):
     value: str
     confidence: float
     probability: float
@@ -92,7 +92,7 @@ class LineSupplierOut(Schema):
     orgnr: str
 
 
-class LineOut(Schema):
+class CodingLineOut(Schema):
     id: int
     state: str
     state_label: str
@@ -107,7 +107,7 @@ class LineOut(Schema):
     currency: str
     date: dt.date | None
     confidence: float | None
-    suggestion: dict[str, SuggestionOut]
+    suggestion: dict[str, CodingSuggestionOut]
     coding: CodingOut
     suggested_at: dt.datetime | None
     coded_by: str | None
@@ -116,7 +116,7 @@ class LineOut(Schema):
 
 class LineListOut(Schema):
     count: int
-    lines: list[LineOut]
+    lines: list[CodingLineOut]
 
 
 class ConfirmIn(Schema):
@@ -151,7 +151,7 @@ class PurchaseLineIn(Schema):
 
 class SuggestOut(Schema):
     confidence: float
-    suggestions: dict[str, SuggestionOut]
+    suggestions: dict[str, CodingSuggestionOut]
 
 
 class RuleIn(Schema):
@@ -225,8 +225,8 @@ def _line(m: Membership, line_id: int) -> CodingLine:
     return get_object_or_404(_lines(m).select_related("company"), pk=line_id)
 
 
-def _error(exc: CodingError) -> Status[ErrorOut]:
-    return Status(422, ErrorOut(code=exc.code, message=exc.message, field=exc.field))
+def _error(exc: CodingError) -> Status[CodingErrorOut]:
+    return Status(422, CodingErrorOut(code=exc.code, message=exc.message, field=exc.field))
 
 
 # ---------------------------------------------------------------------------------- output
@@ -238,13 +238,13 @@ def _supplier(supplier: Supplier | None) -> LineSupplierOut | None:
     return LineSupplierOut(id=supplier.pk, number=supplier.number, name=supplier.name, orgnr=supplier.orgnr)
 
 
-def _suggestion(data: dict[str, Any]) -> dict[str, SuggestionOut]:
-    out: dict[str, SuggestionOut] = {}
+def _suggestion(data: dict[str, Any]) -> dict[str, CodingSuggestionOut]:
+    out: dict[str, CodingSuggestionOut] = {}
     for target in TARGETS:
         entry = data.get(target)
         if not isinstance(entry, dict):
             continue
-        out[target] = SuggestionOut(
+        out[target] = CodingSuggestionOut(
             value=str(entry.get("value", "")),
             confidence=float(entry.get("confidence") or 0.0),
             probability=float(entry.get("probability") or 0.0),
@@ -255,9 +255,9 @@ def _suggestion(data: dict[str, Any]) -> dict[str, SuggestionOut]:
     return out
 
 
-def line_out(line: CodingLine) -> LineOut:
+def line_out(line: CodingLine) -> CodingLineOut:
     """A coding line as the API shows it."""
-    return LineOut(
+    return CodingLineOut(
         id=line.pk,
         state=line.state,
         state_label=str(line.get_state_display()),
@@ -333,8 +333,8 @@ def list_lines(
     return LineListOut(count=qs.count(), lines=[line_out(x) for x in qs[offset : offset + limit]])
 
 
-@router.get("/lines/{int:line_id}", response=LineOut, summary="One coding line with its suggestion and reasons")
-def get_line(request: HttpRequest, orgnr: OrgNr, line_id: int) -> LineOut:
+@router.get("/lines/{int:line_id}", response=CodingLineOut, summary="One coding line with its suggestion and reasons")
+def get_line(request: HttpRequest, orgnr: OrgNr, line_id: int) -> CodingLineOut:
     m = _member(request, orgnr, Perm.VIEW_PAYABLES)
     return line_out(_line(m, line_id))
 
@@ -349,7 +349,7 @@ def accept_lines(request: HttpRequest, orgnr: OrgNr, payload: AcceptIn) -> Accep
 
 @router.post(
     "/lines/{int:line_id}/confirm",
-    response={200: LineOut, 422: ErrorOut},
+    response={200: CodingLineOut, 422: CodingErrorOut},
     summary="Confirm or correct a line's coding (fields left out accept the suggestion)",
 )
 def confirm(request: HttpRequest, orgnr: OrgNr, line_id: int, payload: ConfirmIn) -> Any:
@@ -365,7 +365,7 @@ def confirm(request: HttpRequest, orgnr: OrgNr, line_id: int, payload: ConfirmIn
 
 @router.post(
     "/suggest",
-    response={200: SuggestOut, 422: ErrorOut},
+    response={200: SuggestOut, 422: CodingErrorOut},
     summary="Suggest the coding of a purchase line (stores nothing)",
 )
 def suggest(request: HttpRequest, orgnr: OrgNr, payload: PurchaseLineIn) -> Any:
@@ -391,7 +391,7 @@ def list_rules(request: HttpRequest, orgnr: OrgNr) -> list[RuleOut]:
     return [_rule_out(r) for r in rules]
 
 
-@router.post("/rules", response={201: RuleOut, 422: ErrorOut}, summary="Add a supplier or keyword rule")
+@router.post("/rules", response={201: RuleOut, 422: CodingErrorOut}, summary="Add a supplier or keyword rule")
 def add_rule(request: HttpRequest, orgnr: OrgNr, payload: RuleIn) -> Any:
     m = _member(request, orgnr, Perm.MANAGE_PAYABLES)
     supplier = None
@@ -436,7 +436,7 @@ def get_settings(request: HttpRequest, orgnr: OrgNr) -> SettingsOut:
     return _settings_out(m.company, services.settings_for(m.company))
 
 
-@router.put("/settings", response={200: SettingsOut, 422: ErrorOut}, summary="Change the touchless policy")
+@router.put("/settings", response={200: SettingsOut, 422: CodingErrorOut}, summary="Change the touchless policy")
 def put_settings(request: HttpRequest, orgnr: OrgNr, payload: SettingsIn) -> Any:
     m = _member(request, orgnr, Perm.MANAGE_PAYABLES)
     changes = payload.dict(exclude_unset=True)

@@ -94,7 +94,7 @@ def _bucket(key: str) -> str:
     """An amount bucket ('b5', '-b3', see features.amount_bucket) as a range of kroner."""
     credit = key.startswith("-")
     level_text = key.lstrip("-").lstrip("b")
-    if not level_text.isdigit():
+    if not level_text.isdecimal():
         return "beløp av samme størrelse"
     level = int(level_text)
     low = 0 if level == 0 else round(10 ** ((level + 1) / 2))
@@ -150,8 +150,8 @@ def _subject(kind: str, key: str, supplier: str, buyer: str = "") -> str:
         "project": lambda: f"Prosjektreferansen «{key}»",
         "vat_rate": lambda: f"Linjer med {key.replace('.', ',')} % mva",
         "currency": lambda: f"Linjer i {key}",
-        "month": lambda: f"Linjer i {MONTHS[int(key) - 1] if key.isdigit() and 1 <= int(key) <= 12 else key}",
-        "weekday": lambda: f"Linjer på {WEEKDAYS[int(key) - 1] if key.isdigit() and 1 <= int(key) <= 7 else key}",
+        "month": lambda: f"Linjer i {MONTHS[int(key) - 1] if key.isdecimal() and 1 <= int(key) <= 12 else key}",
+        "weekday": lambda: f"Linjer på {WEEKDAYS[int(key) - 1] if key.isdecimal() and 1 <= int(key) <= 7 else key}",
     }
     make = subjects.get(kind)
     return make() if make else f"«{key}»"

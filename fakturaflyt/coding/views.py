@@ -67,7 +67,7 @@ def queue_context(
     lines = presenters.search(_lines(m), q)
     document = params.get("document", "")
     from_document = None
-    if document.isdigit():
+    if document.isdecimal():
         lines = lines.filter(document_id=int(document))
         from_document = scoped(SupplierDocument.objects.all(), m).filter(pk=int(document)).first()
     tabs = presenters.tabs_with_counts(lines)
@@ -82,7 +82,7 @@ def queue_context(
         "q": q,
         "sort": sort,
         "sorts": [(key, label) for key, (label, _order) in presenters.SORTS.items()],
-        "document": document if document.isdigit() else "",
+        "document": document if document.isdecimal() else "",
         "from_document": from_document,
         "page": page,
         "rows": presenters.rows(page.object_list, _names(options), posted=posted, errors=errors, relearnt=relearnt),
@@ -175,7 +175,7 @@ def _label(line: CodingLine) -> str:
 
 def _row_index(request: HttpRequest) -> int | None:
     raw = request.POST.get("row", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 def _failed(request: HttpRequest, line: CodingLine, typed: Mapping[str, str], field: str, message: str) -> HttpResponse:
@@ -200,7 +200,7 @@ def bulk_accept(request: HttpRequest) -> HttpResponse:
     """Accept the suggestions of the ticked lines as they are."""
     m: Membership = request.membership  # type: ignore[attr-defined]
     raw = request.POST.getlist("line")
-    if not all(r.isdigit() for r in raw):
+    if not all(r.isdecimal() for r in raw):
         return HttpResponseBadRequest("bad line id")
     ids = sorted({int(r) for r in raw})
     if not ids:

@@ -20,6 +20,14 @@ company logo in a signature is told from a photographed invoice.
 'application/zip'
 >>> sniff(b"hello")
 'application/octet-stream'
+>>> markup_kind(b"<!DOCTYPE html><script>alert(1)</script>")
+'HTML'
+>>> check_upload(b"<html><body>hi</body></html>", "faktura.pdf", frozenset({PDF})).code
+'FF-UPLOAD-CONTENT-MISMATCH'
+>>> check_upload(b"%PDF-1.7 ...", "faktura.pdf", frozenset({PDF})) is None
+True
+>>> served_content_type("text/html"), served_content_type("application/pdf")
+('application/octet-stream', 'application/pdf')
 >>> image_size(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR\\x00\\x00\\x00\\x10\\x00\\x00\\x00\\x20")
 (16, 32)
 """
@@ -29,13 +37,27 @@ from __future__ import annotations
 import re
 import struct
 
-__all__ = ["EXTENSIONS", "IMAGE_TYPES", "image_size", "sniff"]
+from fakturaflyt.core.errors import Problem
+
+__all__ = [
+    "EXTENSIONS",
+    "IMAGE_TYPES",
+    "SERVABLE_TYPES",
+    "TEXT",
+    "check_upload",
+    "image_size",
+    "markup_kind",
+    "served_content_type",
+    "sniff",
+]
 
 XML = "application/xml"
 PDF = "application/pdf"
 ZIP = "application/zip"
 EML = "message/rfc822"
 OCTET = "application/octet-stream"
+#: Plain text: CSV reports (cards, Amazon, purchase orders) and Nets OCR giro files.
+TEXT = "text/plain"
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/tiff", "image/gif"})
 
 #: A file name ending for each type, for names made up when the sender gave none.
@@ -153,3 +175,77 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
             return int(width), int(height)
         i += 2 + length
     return None
+
+
+# ------------------------------------------------------------------------ upload checks
+
+_MARKUP = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed|svg|meta\s+http-equiv)[\s>/]",
+    re.IGNORECASE,
+)
+#: Types we hand back to a browser as themselves; anything else goes out as application/octet-stream.
+SERVABLE_TYPES = frozenset(
+    {XML, PDF, ZIP, EML, "image/jpeg", "image/png", "image/tiff", "image/gif", "text/csv", "application/json", OCTET}
+)
+
+
+def markup_kind(data: bytes) -> str | None:
+    """``"SVG"`` or ``"HTML"`` when the first 8 KiB hold markup a browser would run script in, else None.
+
+    Checked before the bytes count as XML: an SVG image and an XHTML page are XML too, but
+    an invoice (UBL) or a bank file (ISO 20022) has no ``<svg>``, ``<script>`` or ``<html>``.
+    """
+    head = bytes(data[:8192])
+    for bom in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom) :]
+            break
+    found = _MARKUP.search(head)
+    if found is None:
+        return None
+    return "SVG" if b"svg" in found.group(0).lower() else "HTML"
+
+
+def _is_text(head: bytes) -> bool:
+    """Printable text in UTF-8 or Latin-1 (CSV, OCR giro): no NUL bytes, few control characters."""
+    if not head or b"\x00" in head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13, 12))
+    return controls * 100 <= len(head)
+
+
+def check_upload(data: bytes, filename: str, accepted: frozenset[str], field: str = "file") -> Problem | None:
+    """Whether an uploaded file's *content* is one of the ``accepted`` types (MIME, as :func:`sniff` says).
+
+    The name is the sender's claim; the bytes decide. HTML or SVG is refused whatever it is
+    called (it could run script if ever shown in a browser), and so is content of a type the
+    upload road does not take. ``TEXT`` in ``accepted`` takes plain text (CSV, OCR giro).
+    The problem names the file, the form field and the rule, for the accountant and the log.
+    """
+    name = filename or "the file"
+    markup = markup_kind(data)
+    if markup is not None:
+        return Problem(
+            "FF-UPLOAD-CONTENT-MISMATCH",
+            f"{name}: the content is {markup}, not a document this system reads (rule: the content decides, "
+            "not the file name); it is not accepted here.",
+            field,
+        )
+    mime = sniff(data, filename)
+    if mime in accepted:
+        return None
+    if TEXT in accepted and mime == OCTET and _is_text(bytes(data[:8192])):
+        return None
+    wanted = ", ".join(sorted(EXTENSIONS.get(t, t) for t in accepted))
+    return Problem(
+        "FF-UPLOAD-CONTENT-MISMATCH",
+        f"{name}: the content is {mime}, which is not accepted here (expected {wanted}; rule: the content "
+        "decides, not the file name).",
+        field,
+    )
+
+
+def served_content_type(content_type: str) -> str:
+    """The Content-Type we send for stored user content: our own sniffed type, never HTML or SVG."""
+    base = (content_type or "").split(";", 1)[0].strip().lower()
+    return base if base in SERVABLE_TYPES else OCTET

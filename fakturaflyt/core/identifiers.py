@@ -127,9 +127,14 @@ def _mod11_digit(base: str) -> str:
     return str(remainder)
 
 
+def _digits(text: str) -> bool:
+    """Only ASCII 0-9: ``str.isdigit()`` also takes ``²`` and other digits ``int()`` refuses (found by fuzzing)."""
+    return text.isascii() and text.isdigit()
+
+
 def kid_check_digit(base: str, method: KidMethod) -> str:
     """The check digit for ``base``; MOD11 may give ``-``."""
-    if not base.isdigit():
+    if not _digits(base):
         raise FormatError("FF-KID-FORMAT", f"KID base {base!r} must be digits only", "KID")
     return _mod10_digit(base) if method == "mod10" else _mod11_digit(base)
 
@@ -157,10 +162,10 @@ def make_kid(base: str, method: KidMethod, *, length: int | None = None, allow_d
 def kid_method(kid: str) -> KidMethod | None:
     """Which check-digit method ``kid`` satisfies (``mod10`` tried first), or None."""
     text = kid.strip()
-    if not 2 <= len(text) <= KID_MAX_LENGTH or not text[:-1].isdigit():
+    if not 2 <= len(text) <= KID_MAX_LENGTH or not _digits(text[:-1]):
         return None
     base, digit = text[:-1], text[-1]
-    if digit.isdigit() and _mod10_digit(base) == digit:
+    if _digits(digit) and _mod10_digit(base) == digit:
         return "mod10"
     if _mod11_digit(base) == digit:
         return "mod11"
@@ -170,7 +175,7 @@ def kid_method(kid: str) -> KidMethod | None:
 def validate_kid(kid: str, method: KidMethod | None = None) -> str:
     """Return ``kid`` if its check digit holds (for ``method``, or either), else raise ``FF-KID-CHECKDIGIT``."""
     text = kid.strip()
-    if not text or len(text) > KID_MAX_LENGTH or not text[:-1].isdigit():
+    if not text or len(text) > KID_MAX_LENGTH or not _digits(text[:-1]):
         raise FormatError("FF-KID-FORMAT", f"KID {kid!r} must be 2 to {KID_MAX_LENGTH} digits", "KID")
     found = kid_method(text)
     if found is None or (method is not None and found != method and kid_check_digit(text[:-1], method) != text[-1]):

@@ -46,8 +46,10 @@ import email
 import email.parser
 import email.policy
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage, Message
@@ -460,6 +462,9 @@ def _unzip(data: bytes, where: str, depth: int, budget: _Budget, taken: list[Par
         return
     with archive:
         for info in members:
+            if not info.filename:  # ZipInfo.is_dir() fails on an empty name (found by fuzzing)
+                skipped.append(_skip("(no name)", "FF-ZIP-BAD", where, "a member without a name"))
+                continue
             if info.is_dir():
                 continue
             raw = info.filename
@@ -485,7 +490,16 @@ def _unzip(data: bytes, where: str, depth: int, budget: _Budget, taken: list[Par
             try:
                 with archive.open(info) as stream:
                     content = stream.read(room + 1)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                ValueError,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,
+                zlib.error,  # corrupt deflate data (found by fuzzing); bz2 raises OSError
+                lzma.LZMAError,
+            ) as exc:
                 skipped.append(_skip(name, "FF-ZIP-BAD", where, str(exc)))
                 continue
             if len(content) > room:

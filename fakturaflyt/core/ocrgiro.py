@@ -214,7 +214,7 @@ def _records(text: str) -> list[tuple[int, Record]]:
                 number,
             )
         kind = line[6:8]
-        cls = _RECORDS.get(int(kind)) if kind.isdigit() else None
+        cls = _RECORDS.get(int(kind)) if kind.isdecimal() else None  # isdigit() takes "²" (fuzzing)
         if cls is None:
             raise _fail("FF-OCR-RECORD", f"Line {number} has an unknown record type {kind!r}", number)
         try:

@@ -52,24 +52,30 @@ def account_type(number: str) -> AccountType:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
+    """UTF-8 (BOM stripped), else Windows-1252, else Latin-1: never fails (cp1252 leaves five bytes undefined)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
 
 
 def parse_standard_accounts(data: bytes) -> list[StandardAccount]:
     """Parse a standard-accounts CSV (``AccountID;Description...;DescriptionENG``)."""
-    reader = csv.reader(io.StringIO(_decode(data)), delimiter=";")
-    header = next(reader, None)
-    if not header or header[0].strip() != "AccountID":
+    reader = csv.reader(io.StringIO(_decode(data), newline=""), delimiter=";")
+    try:
+        header = next(reader, None)
+        if not header or header[0].strip() != "AccountID":
+            raise FormatError(
+                "FF-SAFT-ACCOUNTS", "not a SAF-T standard accounts file (first column must be AccountID)", "header"
+            )
+        accounts = []
+        for row in reader:
+            if len(row) >= 2 and row[0].strip().isdigit():
+                accounts.append(StandardAccount(row[0].strip(), row[1].strip(), row[2].strip() if len(row) > 2 else ""))
+    except csv.Error as exc:
         raise FormatError(
-            "FF-SAFT-ACCOUNTS", "not a SAF-T standard accounts file (first column must be AccountID)", "header"
-        )
-    accounts = []
-    for row in reader:
-        if len(row) >= 2 and row[0].strip().isdigit():
-            accounts.append(StandardAccount(row[0].strip(), row[1].strip(), row[2].strip() if len(row) > 2 else ""))
+            "FF-SAFT-ACCOUNTS", f"not readable CSV at line {reader.line_num} ({exc})", f"line {reader.line_num}"
+        ) from None
     return accounts

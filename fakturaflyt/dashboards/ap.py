@@ -78,9 +78,13 @@ def _index(firsts: tuple[date, ...], day: date) -> int | None:
     return firsts.index(key) if key in firsts else None
 
 
-def _posted_url(company: Any, start: date, end: date) -> str:
+def _ap_series(company: Any) -> int | None:
+    """The id of the company's AP voucher series: read once per figure, not once per month."""
+    return NumberSeries.objects.filter(company=company, code=AP_SERIES).values_list("pk", flat=True).first()
+
+
+def _posted_url(series: int | None, start: date, end: date) -> str:
     """The AP voucher series in the ledger over ``start``-``end`` (the list of posted supplier invoices)."""
-    series = NumberSeries.objects.filter(company=company, code=AP_SERIES).values_list("pk", flat=True).first()
     return link("ledger:vouchers", series=series, date_from=start, date_to=end)
 
 
@@ -211,12 +215,13 @@ def touchless(company: Any, last: date, months: int = 12) -> Touchless:
             continue
         per[i][0] += 1
         per[i][1] += pk not in touched
+    series = _ap_series(company)
     rows = tuple(
-        TouchlessMonth(m, n, t, percent(t, n), _posted_url(company, m, month_end(m)))
+        TouchlessMonth(m, n, t, percent(t, n), _posted_url(series, m, month_end(m)))
         for m, (n, t) in zip(firsts, per, strict=True)
     )
     n_all, t_all = sum(r.posted for r in rows), sum(r.touchless for r in rows)
-    return Touchless(rows, n_all, t_all, percent(t_all, n_all), _posted_url(company, firsts[0], month_end(firsts[-1])))
+    return Touchless(rows, n_all, t_all, percent(t_all, n_all), _posted_url(series, firsts[0], month_end(firsts[-1])))
 
 
 # ---------------------------------------------------------------- cycle times
@@ -278,7 +283,7 @@ def cycle_times(company: Any, last: date, months: int = 12) -> tuple[CycleTime, 
             payment.append((i, Decimal(max((paid_at - oslo_date(received_at)).days, 0))))
     period = (firsts[0], month_end(firsts[-1]))
     return (
-        _cycle("approval", firsts, approval, _posted_url(company, *period)),
+        _cycle("approval", firsts, approval, _posted_url(_ap_series(company), *period)),
         _cycle("payment", firsts, payment, link("payments:runs")),
     )
 

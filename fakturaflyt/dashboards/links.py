@@ -7,6 +7,7 @@ a figure's link only to a role that can open it (the list checks the permission 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode, urlsplit
 
 from django.urls import Resolver404, resolve, reverse
@@ -37,8 +38,14 @@ def link(name: str, **params: object) -> str:
 
 def perm_for(url: str) -> Perm | None:
     """The permission the list at ``url`` needs (None: not a list the dashboards know)."""
+    return _perm_for_path(urlsplit(url).path)
+
+
+@lru_cache(maxsize=256)
+def _perm_for_path(path: str) -> Perm | None:
+    # A dashboard links a few lists hundreds of times (per month, per bar): resolve each path once.
     try:
-        match = resolve(urlsplit(url).path)
+        match = resolve(path)
     except Resolver404:
         return None
     return LINK_PERMS.get(match.view_name)

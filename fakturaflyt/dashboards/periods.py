@@ -70,7 +70,7 @@ def months_back(last: date, count: int = 12) -> tuple[date, ...]:
 def parse_month(text: str) -> date:
     """``"2026-11"`` as ``date(2026, 11, 1)``; ValueError for anything else."""
     year, _, month = text.partition("-")
-    if len(year) != 4 or len(month) != 2 or not (year + month).isdigit():
+    if len(year) != 4 or len(month) != 2 or not (year + month).isdecimal():
         raise ValueError(f"not a month (YYYY-MM): {text!r}")
     return date(int(year), int(month), 1)
 

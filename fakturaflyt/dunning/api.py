@@ -28,12 +28,12 @@ router = Router(tags=["dunning"])
 OrgNr = Annotated[str, Path(description="The company's organisation number (9 digits)")]
 
 
-class RunIn(Schema):
+class DunningRunIn(Schema):
     date: dt.date
     dry_run: bool = False
 
 
-class PreviewQuery(Schema):
+class DunningPreviewQuery(Schema):
     date: dt.date
 
 
@@ -41,13 +41,13 @@ _member = member_for
 
 
 @router.get("/preview", response=dict[str, Any], summary="What a dunning run would send")
-def preview(request: HttpRequest, orgnr: OrgNr, q: Query[PreviewQuery]) -> dict[str, Any]:
+def preview(request: HttpRequest, orgnr: OrgNr, q: Query[DunningPreviewQuery]) -> dict[str, Any]:
     m = _member(request, orgnr, Perm.VIEW_RECEIVABLES)
     return services.preview(m.company, q.date).as_dict()
 
 
 @router.post("/runs", response={200: dict[str, Any]}, summary="Run dunning for a date (idempotent)")
-def run(request: HttpRequest, orgnr: OrgNr, body: RunIn) -> Status[dict[str, Any]]:
+def run(request: HttpRequest, orgnr: OrgNr, body: DunningRunIn) -> Status[dict[str, Any]]:
     m = _member(request, orgnr, Perm.MANAGE_RECEIVABLES)
     return Status(200, services.run(m.company, body.date, request.user, dry_run=body.dry_run).as_dict())
 

@@ -52,6 +52,7 @@ from fakturaflyt.dunning.models import (
     NoticeStatus,
     ReminderFeeRate,
 )
+from fakturaflyt.faultpoints import crash_point
 from fakturaflyt.ledger.audit import record
 from fakturaflyt.receivables.models import DocumentType, InvoiceStatus, SalesInvoice, Settlement
 
@@ -220,6 +221,8 @@ def _plan_one(invoice: SalesInvoice, on: date, ctx: _Context) -> PlannedNotice |
     assert invoice.due_date is not None
     settled = invoice.settlement not in OPEN or invoice.open_amount <= 0
     history = _history(invoice)
+    if any(n.sent_on == on for n in history):
+        return None  # one notice per invoice and day: running the day again (after a crash) sends no next step
     state = rules.InvoiceState(invoice.due_date, invoice.open_amount, disputed=False, settled=settled)
     sent = [rules.SentNotice(n.step, StepKind(n.kind), n.sent_on, n.fee, n.deadline) for n in history]
     try:
@@ -387,8 +390,10 @@ def _send_one(company: Company, p: PlannedNotice, on: date, actor: Any, ctx: _Co
             if fresh.fee + fresh.interest > 0:
                 notice.voucher = _post(invoice, notice, ctx, actor)
             notice.save(update_fields=["document", "voucher"])
+            crash_point("dunning.notice.made")
             if fresh.channel == Channel.EMAIL:
                 letters.send_email(letter, fresh.email, pdf)
+                crash_point("dunning.notice.emailed")
             record(
                 company,
                 actor,

@@ -39,7 +39,7 @@ class JournalQuery(Schema):
     new_only: bool = False
 
 
-class FieldOut(Schema):
+class ExportFieldOut(Schema):
     name: str
     label: str
     secret: bool
@@ -52,7 +52,7 @@ class SystemOut(Schema):
     title: str
     status: str
     missing: list[str]
-    fields: list[FieldOut]
+    fields: list[ExportFieldOut]
     sent: int
     failed: int
     pending: int

@@ -4,9 +4,10 @@ The key comes from ``FAKTURAFLYT_SECRETS_KEY`` (a Fernet key: 32 bytes, url-safe
 with ``python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"``).
 Several keys separated by commas rotate: the first encrypts, all decrypt. Without the
 variable the key is derived from Django's ``SECRET_KEY`` (SHA-256 of a fixed label and the
-secret key), so a development install works out of the box; in production set the variable,
-because changing ``SECRET_KEY`` would otherwise make the stored API keys unreadable (the
-company then enters them again: nothing else is lost).
+secret key), so a development install works out of the box; keys derived from the
+``SECRET_KEY_FALLBACKS`` of a rotation still decrypt. In production set the variable all the
+same: once the old ``SECRET_KEY`` leaves the fallbacks, the stored API keys become unreadable
+(the company then enters them again: nothing else is lost).
 """
 
 from __future__ import annotations
@@ -28,8 +29,12 @@ def _keys() -> list[bytes]:
     configured = [k.strip() for k in os.environ.get(ENV, "").split(",") if k.strip()]
     if configured:
         return [k.encode("ascii") for k in configured]
-    digest = hashlib.sha256(b"fakturaflyt-integrations-secrets:" + settings.SECRET_KEY.encode()).digest()
-    return [base64.urlsafe_b64encode(digest)]
+    # SECRET_KEY encrypts; the SECRET_KEY_FALLBACKS of a key rotation still decrypt.
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        base64.urlsafe_b64encode(hashlib.sha256(b"fakturaflyt-integrations-secrets:" + s.encode()).digest())
+        for s in secrets
+    ]
 
 
 def _fernet() -> MultiFernet:

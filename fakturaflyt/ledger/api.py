@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema, Status
@@ -20,7 +21,7 @@ from fakturaflyt.core.errors import FakturaflytError, FormatError, Problem
 from fakturaflyt.core.ledger import VoucherLine
 from fakturaflyt.core.money import D
 from fakturaflyt.ledger import audit, reports, services
-from fakturaflyt.ledger.models import Account, VatCode, Voucher
+from fakturaflyt.ledger.models import Account, Posting, VatCode, Voucher
 
 router = Router(tags=["ledger"])
 
@@ -118,8 +119,22 @@ class AuditVerifyOut(Schema):
     problems: list[dict[str, str]]
 
 
+def _postings() -> QuerySet[Posting]:
+    return Posting.objects.select_related("account", "vat_code", "department", "project").order_by("line")
+
+
+# A list of vouchers reads their lines and reversals in a fixed number of queries, not one per voucher.
+LIST_RELATED = ("series", "reverses__series", "reversed_by__series", "posted_by")
+
+
 def voucher_out(v: Voucher) -> VoucherOut:
-    reversed_by = Voucher.objects.filter(reverses=v).select_related("series").first()
+    try:
+        reversed_by: Voucher | None = v.reversed_by
+    except Voucher.DoesNotExist:
+        reversed_by = None
+    postings = (
+        v.postings.all() if "postings" in getattr(v, "_prefetched_objects_cache", {}) else _postings().filter(voucher=v)
+    )
     return VoucherOut(
         id=v.pk,
         label=v.label,
@@ -146,7 +161,7 @@ def voucher_out(v: Voucher) -> VoucherOut:
                 project=p.project.code if p.project else None,
                 currency=p.currency,
             )
-            for p in v.postings.select_related("account", "vat_code", "department", "project").order_by("line")
+            for p in postings
         ],
     )
 
@@ -223,7 +238,11 @@ def vouchers(
     limit: int = 100,
 ) -> list[VoucherOut]:
     m = _member(request, orgnr, Perm.VIEW_LEDGER)
-    qs = Voucher.objects.filter(company=m.company).select_related("series", "reverses__series", "posted_by")
+    qs = (
+        Voucher.objects.filter(company=m.company)
+        .select_related(*LIST_RELATED)
+        .prefetch_related(Prefetch("postings", queryset=_postings()))
+    )
     if date_from:
         qs = qs.filter(date__gte=date_from)
     if date_to:

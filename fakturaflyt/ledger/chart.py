@@ -57,7 +57,7 @@ def grouping_codes() -> list[tuple[str, str]]:
     codes = {
         (r["GroupingCode"], r["GroupingCategory"])
         for r in rows
-        if r["GroupingCode"].isdigit()
+        if r["GroupingCode"].isdecimal()
         and "BankOgForsikring" not in r["GroupingCategory"]
         and "IFRS" not in r["GroupingCategory"]
     }

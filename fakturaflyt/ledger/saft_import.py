@@ -390,7 +390,7 @@ def _foreign_vat_id(party: SaftParty) -> str:
 
 
 def _fits_our_chart(number: str) -> bool:
-    return number.isdigit() and 4 <= len(number) <= 6
+    return number.isdecimal() and 4 <= len(number) <= 6
 
 
 class _Plan:

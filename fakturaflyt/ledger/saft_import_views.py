@@ -135,7 +135,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             )
         return redirect(f"{reverse('ledger:saft_import')}?import={report.import_id}")
     imp = None
-    if request.GET.get("import", "").isdigit():
+    if request.GET.get("import", "").isdecimal():
         imp = get_object_or_404(SaftImport, company=m.company, pk=int(request.GET["import"]))
     return _page(request, SaftImportForm(), imp)
 
@@ -143,7 +143,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def _confirm(request: HttpRequest) -> HttpResponse:
     m = request.membership  # type: ignore[attr-defined]
     pk = request.POST.get("import_id", "")
-    imp = get_object_or_404(SaftImport, company=m.company, pk=int(pk) if pk.isdigit() else 0)
+    imp = get_object_or_404(SaftImport, company=m.company, pk=int(pk) if pk.isdecimal() else 0)
     target = f"{reverse('ledger:saft_import')}?import={imp.pk}"
     if imp.status != SaftImportStatus.PREVIEWED:
         messages.error(request, gettext("This import is not a preview waiting to be posted."))

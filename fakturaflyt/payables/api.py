@@ -39,11 +39,12 @@ from fakturaflyt.companies.models import Membership
 from fakturaflyt.companies.permissions import NotAllowed, has_perm, not_member, require, scoped
 from fakturaflyt.companies.roles import Perm, Role
 from fakturaflyt.core.errors import FakturaflytError, Problem
-from fakturaflyt.core.filetypes import EXTENSIONS, sniff
+from fakturaflyt.core.filetypes import EXTENSIONS, served_content_type, sniff
 from fakturaflyt.payables import checks, intake, processing, storage
 from fakturaflyt.payables.error_codes import IntakeCode, PayablesError
 from fakturaflyt.payables.fields import clean_value
 from fakturaflyt.payables.models import Channel, DocumentState, SupplierDocument
+from fakturaflyt.payables.uploads_guard import too_large_problem
 
 router = Router(tags=["payables"])
 alias_router = Router(tags=["payables"])
@@ -321,6 +322,10 @@ def _receive(request: HttpRequest, m: Membership) -> Status[ReceivedOut]:
     received: list[SupplierDocument] = []
     errors: list[RefusedOut] = []
     for name, data in uploads:
+        big = too_large_problem(name, len(data))  # FAKTURAFLYT_MAX_UPLOAD_MB per file
+        if big is not None:
+            errors.append(RefusedOut(filename=name, code=big.code, message=big.message))
+            continue
         try:
             received += intake.receive_all(
                 m.company, data, channel=Channel.API, filename=name, sender=sender, user=user, supplier=supplier
@@ -400,7 +405,7 @@ def list_documents(
         qs = qs.filter(state__in=state)
     if supplier is not None:
         qs = qs.filter(supplier__number=supplier)
-    qs = qs.order_by("-receipt__received_at", "-pk")
+    qs = qs.order_by("-receipt__received_at", "-pk").defer("ehf", "attachments", "fields")  # not in a list row
     limit = max(1, min(limit, 500))
     offset = max(0, offset)
     return DocumentListOut(count=qs.count(), documents=[document_out(d, m) for d in qs[offset : offset + limit]])
@@ -422,7 +427,7 @@ def get_file(request: HttpRequest, orgnr: OrgNr, document_id: int) -> HttpRespon
         raise PayablesError(
             IntakeCode.FILE_MISSING, "The stored file cannot be read; restore it from the backup."
         ) from None
-    response = HttpResponse(data, content_type=doc.file.content_type or "application/octet-stream")
+    response = HttpResponse(data, content_type=served_content_type(doc.file.content_type))
     name = PurePath(doc.receipt.filename or f"document-{doc.pk}").name
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     response["X-Content-Type-Options"] = "nosniff"

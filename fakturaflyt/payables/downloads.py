@@ -17,7 +17,7 @@ from pathlib import PurePath
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 
-from fakturaflyt.core.filetypes import sniff
+from fakturaflyt.core.filetypes import served_content_type, sniff
 from fakturaflyt.payables import preview, storage
 from fakturaflyt.payables.ehfview import read_ehf
 from fakturaflyt.payables.models import StoredFile, SupplierDocument
@@ -44,7 +44,7 @@ def _safe_filename(name: str, fallback: str) -> str:
 
 
 def _file_response(data: bytes, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type or "application/octet-stream")
+    response = HttpResponse(data, content_type=served_content_type(content_type))
     disposition = "inline" if inline else "attachment"
     try:
         filename.encode("ascii")
@@ -82,7 +82,10 @@ def _page_response(request: HttpRequest, data: bytes, sha256: str | None, page: 
         image = preview.cached_page(data, sha256, page)
     except preview.PreviewError:
         raise Http404("the page cannot be shown") from None
-    response = HttpResponse(image, content_type="image/png")
+    response = HttpResponse(image, content_type="image/png")  # rendered by us from the PDF
+    response["Content-Disposition"] = f'inline; filename="page-{page}.png"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = f"private, max-age={PAGE_MAX_AGE}"
     if sha256:
         response["ETag"] = etag

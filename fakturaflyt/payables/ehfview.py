@@ -64,7 +64,7 @@ def _account(value: str | None) -> str:
     if not value:
         return ""
     compact = value.replace(" ", "").replace(".", "")
-    if compact.isdigit() and len(compact) == 11:
+    if compact.isdecimal() and len(compact) == 11:
         return kontonr(compact)
     return format_iban(value) if compact[:2].isalpha() else value
 
@@ -74,7 +74,7 @@ def _orgnr_of(party: Any) -> str:
     from fakturaflyt.web.templatetags.fakturaflyt import orgnr
 
     for ident in (getattr(party, "legal_id", None), getattr(party, "endpoint", None)):
-        if ident is not None and (ident.scheme in (None, "0192")) and ident.value.isdigit() and len(ident.value) == 9:
+        if ident is not None and (ident.scheme in (None, "0192")) and ident.value.isdecimal() and len(ident.value) == 9:
             return orgnr(ident.value)
     return ""
 

@@ -56,6 +56,18 @@ class IntakeCode(StrEnum):
     NO_FILE = "FF-AP-NO-FILE"
 
 
+class BankChangeCode(StrEnum):
+    """Refusals around a change of a supplier's bank account (two people: one asks, another approves)."""
+
+    SAME_PERSON = "FF-SUP-BANK-SAME-PERSON"  # the requester tried to approve their own change
+    PENDING = "FF-SUP-BANK-PENDING"  # a change for this supplier already waits for approval
+    NOT_PENDING = "FF-SUP-BANK-NOT-PENDING"  # the change was already approved or rejected
+    UNCHANGED = "FF-SUP-BANK-UNCHANGED"  # the requested account is the one the supplier already has
+    NO_ACCOUNT = "FF-SUP-BANK-NO-ACCOUNT"  # neither an account number nor an IBAN was given
+    STALE = "FF-SUP-BANK-STALE"  # the supplier's account changed after the request was made
+    REASON_REQUIRED = "FF-SUP-BANK-REASON-REQUIRED"  # a rejection needs a reason
+
+
 class PayablesError(FakturaflytError):
     """An intake action was refused (wrong state, unknown field, a value that is not valid)."""
 
@@ -70,4 +82,4 @@ def problem(
     return {"code": str(code), "message": message, "field": field, "severity": severity, "stage": stage}
 
 
-__all__ = ["IntakeCode", "PayablesError", "problem"]
+__all__ = ["BankChangeCode", "IntakeCode", "PayablesError", "problem"]

@@ -137,7 +137,7 @@ def clean_value(name: str, value: Any) -> Any:
             return normalise_iban(text)
         if name == "kid":
             compact = text.replace(" ", "")
-            if not compact.isdigit() or len(compact) > 25:
+            if not compact.isdecimal() or len(compact) > 25:
                 raise ValueError
             return compact
     except (FakturaflytError, InvalidOperation, ValueError) as exc:

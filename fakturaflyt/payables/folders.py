@@ -171,7 +171,7 @@ def scan_all(*, settle: float | None = None) -> list[FolderResult]:
     root = intake_dir()
     if not root.is_dir():
         return []
-    names = {p.name for p in root.iterdir() if p.is_dir() and p.name.isdigit()}
+    names = {p.name for p in root.iterdir() if p.is_dir() and p.name.isdecimal()}
     results: list[FolderResult] = []
     for company in Company.objects.filter(orgnr__in=names).order_by("orgnr"):
         results.extend(scan_company(company, settle=settle))

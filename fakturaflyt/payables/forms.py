@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
@@ -20,8 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from fakturaflyt.core.errors import FakturaflytError
 from fakturaflyt.core.money import D
 from fakturaflyt.payables.extracted import AMOUNT_FIELDS, DATE_FIELDS
+from fakturaflyt.payables.uploads_guard import max_upload_bytes
 
-#: Largest file the web upload accepts (an e-mailed scan of a long invoice stays well below).
+#: Largest file the web upload accepts by default (an e-mailed scan of a long invoice stays well below);
+#: the limit in force is ``FAKTURAFLYT_MAX_UPLOAD_MB`` (:func:`.uploads_guard.max_upload_bytes`).
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 #: Most files in one request (Django's own limit, DATA_UPLOAD_MAX_NUMBER_FILES, is 100).
 MAX_FILES = 50
@@ -74,11 +76,12 @@ class UploadForm(forms.Form):
                     code="type",
                     params={"name": name, "types": ", ".join(self.allowed)},
                 )
-            if (f.size or 0) > MAX_UPLOAD_BYTES:
+            limit = max_upload_bytes()  # FAKTURAFLYT_MAX_UPLOAD_MB
+            if (f.size or 0) > limit:
                 raise forms.ValidationError(
                     _("%(name)s is larger than %(max)d MB."),
                     code="size",
-                    params={"name": name, "max": MAX_UPLOAD_BYTES // (1024 * 1024)},
+                    params={"name": name, "max": limit // (1024 * 1024)},
                 )
             if not f.size:
                 raise forms.ValidationError(_("%(name)s is empty."), code="empty", params={"name": name})
@@ -144,6 +147,6 @@ def parse_amount(text: str) -> Decimal:
         compact = compact.replace(thousands, "")
     try:
         amount = D(compact.replace(",", ".") if compact.count(",") == 1 else compact)
-    except FakturaflytError:
+        return amount.quantize(Decimal("0.01"))
+    except (FakturaflytError, InvalidOperation):  # InvalidOperation: "1e999999" has no øre (found by fuzzing)
         raise forms.ValidationError(_("%(value)s is not an amount."), code="amount", params={"value": text}) from None
-    return amount.quantize(Decimal("0.01"))

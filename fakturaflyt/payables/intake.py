@@ -36,6 +36,7 @@ from fakturaflyt.companies.models import Company
 from fakturaflyt.core.errors import FakturaflytError
 from fakturaflyt.core.filetypes import EML, ZIP, sniff
 from fakturaflyt.core.mail import Limits, Part, Skipped, read_message, unpack_zip
+from fakturaflyt.faultpoints import crash_point
 from fakturaflyt.ledger import audit
 from fakturaflyt.payables import storage
 from fakturaflyt.payables.error_codes import IntakeCode, PayablesError, problem
@@ -75,6 +76,8 @@ def _open(data: bytes, mime: str, filename: str) -> _Opened:
 
 def _queue(pks: Sequence[int]) -> None:
     from fakturaflyt.payables.tasks import process_document_task
+
+    crash_point("payables.intake.queue")
 
     for pk in pks:
         process_document_task.delay(pk)

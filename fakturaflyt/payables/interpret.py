@@ -189,7 +189,7 @@ def _account(account_id: str | None) -> tuple[str, str]:
     if not account_id:
         return "", ""
     compact = account_id.replace(" ", "").replace(".", "")
-    if compact.isdigit():
+    if compact.isdecimal():
         try:
             return normalise_kontonr(compact), ""
         except FormatError:
@@ -224,7 +224,7 @@ def _ehf_fields(invoice: Any) -> dict[str, Any]:
         "net_total": invoice.totals.tax_exclusive,
         "vat_total": tax_total if tax_total is not None else Decimal("0.00"),
         "total": invoice.totals.tax_inclusive,
-        "kid": kid if norwegian and kid.isdigit() and len(kid) <= 25 else "",
+        "kid": kid if norwegian and kid.isdecimal() and len(kid) <= 25 else "",
         "bank_account": kontonr,
         "iban": iban,
         "order_reference": invoice.order_reference or "",

@@ -302,3 +302,60 @@ class MailboxCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} at UID {self.last_uid}"
+
+
+class BankChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SupplierBankAccountChange(models.Model):
+    """A requested change of a supplier's bank account: in force only once a second person approves it.
+
+    "Endring av kontonummer krever godkjenning av en annen": a changed account on a supplier is
+    the classic route of invoice and CEO fraud, so the person who asks for the change (an
+    accountant, or the supplier's own contact in the portal) cannot also approve it. Until a
+    different user with ``manage_suppliers`` approves, :class:`Supplier` keeps the old account
+    and payments go there. The old values are kept as they were when the change was asked for,
+    so an approval that would overwrite a different account is refused.
+    """
+
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="bank_changes")
+    old_bank_account = models.CharField(_("old bank account"), max_length=11, blank=True)
+    old_iban = models.CharField(_("old IBAN"), max_length=34, blank=True)
+    old_bic = models.CharField(_("old BIC"), max_length=11, blank=True)
+    new_bank_account = models.CharField(_("new bank account"), max_length=11, blank=True)
+    new_iban = models.CharField(_("new IBAN"), max_length=34, blank=True)
+    new_bic = models.CharField(_("new BIC"), max_length=11, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    via = models.CharField(_("requested via"), max_length=20, default="ui")
+    status = models.CharField(
+        _("status"), max_length=10, choices=BankChangeStatus.choices, default=BankChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("bank account change")
+        verbose_name_plural = _("bank account changes")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier"], condition=models.Q(status="pending"), name="uniq_pending_bank_change"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "status"], name="bank_change_company_status")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.supplier_id}: {self.old_bank_account or self.old_iban} → {self.new_bank_account or self.new_iban}"
+        )

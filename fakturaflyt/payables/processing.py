@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from fakturaflyt.companies.models import Company
 from fakturaflyt.core.errors import FakturaflytError
+from fakturaflyt.faultpoints import crash_point
 from fakturaflyt.ledger import audit
 from fakturaflyt.payables import checks, storage, suppliers
 from fakturaflyt.payables.error_codes import IntakeCode, PayablesError, problem
@@ -94,6 +95,7 @@ def process_document(document_id: int) -> SupplierDocument | None:
     if doc is None or doc.state not in PENDING or getattr(doc, "busy", False):
         return doc
     if doc.state == DocumentState.RECEIVED:
+        crash_point("payables.process.read")
         doc = _store_reading(doc.pk, _read(doc))
         if doc is None or doc.state != DocumentState.INTERPRETED:
             return doc

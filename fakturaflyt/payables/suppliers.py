@@ -46,7 +46,7 @@ def find(company: Company, *, orgnr: str = "", vat_id: str = "", name: str = "")
             if compact_vat_id(candidate.vat_id) == vat:
                 return suppliers.get(pk=candidate.pk)
         if vat.startswith("NO") and vat.endswith("MVA"):
-            found = suppliers.filter(orgnr=vat[2:-3]).first() if vat[2:-3].isdigit() else None
+            found = suppliers.filter(orgnr=vat[2:-3]).first() if vat[2:-3].isdecimal() else None
             if found is not None:
                 return found
     if name and not orgnr and not vat:

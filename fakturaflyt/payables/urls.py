@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fakturaflyt.payables import views
+from fakturaflyt.payables import supplier_views, views
 
 app_name = "payables"
 
@@ -17,4 +17,17 @@ urlpatterns = [
     path("inbox/<int:pk>/reject/", views.reject, name="reject"),
     path("inbox/<int:pk>/not-a-duplicate/", views.dismiss_duplicate, name="dismiss_duplicate"),
     path("suppliers/", views.supplier_list, name="suppliers"),
+    path("suppliers/<int:pk>/", supplier_views.supplier_detail, name="supplier"),
+    path("suppliers/<int:pk>/bank-account/", supplier_views.request_change, name="supplier_bank_change"),
+    path("suppliers/bank-account-changes/", supplier_views.pending_changes, name="bank_changes"),
+    path(
+        "suppliers/bank-account-changes/<int:change_id>/approve/",
+        supplier_views.approve_change,
+        name="bank_change_approve",
+    ),
+    path(
+        "suppliers/bank-account-changes/<int:change_id>/reject/",
+        supplier_views.reject_change,
+        name="bank_change_reject",
+    ),
 ]

@@ -34,6 +34,8 @@ from fakturaflyt.payables.uploads import receive_uploads, upload_response
 from fakturaflyt.payables.viewer import viewer_context
 
 DOCUMENTS_PER_PAGE = 50
+# What a list row never shows: the parsed EHF model (kilobytes of JSON per row) and the like.
+LIST_DEFERRED = ("ehf", "attachments", "problems")
 
 
 def _documents(m: Membership) -> QuerySet[SupplierDocument]:
@@ -52,7 +54,10 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         suppliers = suppliers.filter(
             Q(name__icontains=q) | Q(orgnr__startswith=q.replace(" ", "")) | Q(city__icontains=q)
         )
-    return render(request, "payables/supplier_list.html", {"suppliers": suppliers, "q": q})
+    from fakturaflyt.payables.bank_changes import pending_count
+
+    pending = pending_count(request.membership.company)  # type: ignore[attr-defined]
+    return render(request, "payables/supplier_list.html", {"suppliers": suppliers, "q": q, "pending_changes": pending})
 
 
 # ---------------------------------------------------------------- inbox
@@ -75,7 +80,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tab = presenters.tab_for(request.GET.get("state"))
     if tab.states:
         documents = documents.filter(state__in=tab.states)
-    documents = documents.order_by("-receipt__received_at", "-pk")
+    documents = documents.order_by("-receipt__received_at", "-pk").defer(*LIST_DEFERRED)
     page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [_row(d) for d in page.object_list]
     context: dict[str, Any] = {

@@ -38,6 +38,7 @@ from fakturaflyt.companies.permissions import require
 from fakturaflyt.companies.roles import Perm
 from fakturaflyt.core.errors import FakturaflytError, FormatError
 from fakturaflyt.core.identifiers import normalise_iban, normalise_kontonr, validate_kid
+from fakturaflyt.faultpoints import crash_point
 from fakturaflyt.ledger import audit
 from fakturaflyt.payables import storage
 from fakturaflyt.payables.models import DocumentState, PaymentStatus, SupplierDocument
@@ -146,7 +147,8 @@ def creditor_of(document: SupplierDocument) -> tuple[dict[str, str], str, dict[s
             ),
         )
     account = supplier.bank_account or document.bank_account
-    iban = supplier.iban or document.iban
+    # Never the invoice's IBAN beside a known (approved) supplier account: that is an unapproved account.
+    iban = supplier.iban or ("" if supplier.bank_account else document.iban)
     warning = ""
     if not supplier.bank_account and not supplier.iban and (document.bank_account or document.iban):
         warning = (
@@ -504,6 +506,7 @@ def export_run(run: PaymentRun, version: str = PaymentFormat.PAIN_001_09, user: 
             f"The payment file failed validation: {problems[0]}",
         )
     stored = storage.store(data, filename=f"betaling-{run.number}.xml", content_type="application/xml")
+    crash_point("payments.export.stored")
     before = run_snapshot(run)
     run.status = RunStatus.EXPORTED
     run.exported_at = now

@@ -37,7 +37,7 @@ def _run(request: HttpRequest, number: int) -> PaymentRun:
 
 def _list_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     runs = []
-    for run in _runs(request).order_by("-number")[:50]:
+    for run in _runs(request).order_by("-number").prefetch_related("payments")[:50]:  # not a query per run
         live = [p for p in run.payments.all() if p.status != PaymentState.CANCELLED]
         runs.append({"run": run, "count": len(live), "total": sum((p.amount for p in live), Decimal("0.00"))})
     return {

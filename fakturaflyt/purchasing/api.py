@@ -36,20 +36,20 @@ router = Router(tags=["purchasing"])
 OrgNr = Annotated[str, Path(description="The company's organisation number (9 digits)")]
 
 
-class ProblemOut(Schema):
+class OrderProblemOut(Schema):
     code: str
     message: str
     location: str
 
 
-class ErrorOut(Schema):
+class OrderErrorOut(Schema):
     code: str
     message: str
     field: str
-    problems: list[ProblemOut]
+    problems: list[OrderProblemOut]
 
 
-class LineIn(Schema):
+class OrderLineIn(Schema):
     line_no: int
     item_id: str = ""
     description: str
@@ -69,10 +69,10 @@ class OrderIn(Schema):
     requester_email: str = ""
     currency: str = "NOK"
     note: str = ""
-    lines: list[LineIn]
+    lines: list[OrderLineIn]
 
 
-class LineOut(Schema):
+class OrderLineOut(Schema):
     line_no: int
     item_id: str
     description: str
@@ -119,7 +119,7 @@ class OrderOut(Schema):
     requested_by: str | None
     note: str
     total: str
-    lines: list[LineOut]
+    lines: list[OrderLineOut]
     receipts: list[ReceiptOut] = []
     matches: list[MatchOut] = []
 
@@ -129,7 +129,7 @@ class OrderListOut(Schema):
     orders: list[OrderOut]
 
 
-class ImportOut(Schema):
+class OrderImportOut(Schema):
     orders: list[str]
 
 
@@ -142,8 +142,8 @@ class ReceiptIn(Schema):
 _member = member_for
 
 
-def _error(exc: PurchasingError) -> Status[ErrorOut]:
-    return Status(422, ErrorOut(**exc.as_dict()))  # type: ignore[arg-type]
+def _error(exc: PurchasingError) -> Status[OrderErrorOut]:
+    return Status(422, OrderErrorOut(**exc.as_dict()))  # type: ignore[arg-type]
 
 
 def _user(user: Any) -> str | None:
@@ -163,7 +163,7 @@ def order_out(order: PurchaseOrder, *, detail: bool = False) -> OrderOut:
         note=order.note,
         total=str(sum((ln.amount for ln in lines), start=0)),
         lines=[
-            LineOut(
+            OrderLineOut(
                 line_no=ln.line_no,
                 item_id=ln.item_id,
                 description=ln.description,
@@ -228,13 +228,13 @@ def list_orders(
     return OrderListOut(count=qs.count(), orders=[order_out(o) for o in qs[offset : offset + limit]])
 
 
-@router.post("/orders", response={201: OrderOut, 422: ErrorOut}, summary="Create a purchase order")
+@router.post("/orders", response={201: OrderOut, 422: OrderErrorOut}, summary="Create a purchase order")
 def create_order(request: HttpRequest, orgnr: OrgNr, payload: OrderIn) -> Any:
     m = _member(request, orgnr, Perm.MANAGE_PAYABLES)
     key = payload.supplier.replace(" ", "")
     suppliers = Supplier.objects.filter(company=m.company)
     supplier = suppliers.filter(orgnr=key).first() if key else None
-    if supplier is None and key.isdigit() and len(key) < 9:
+    if supplier is None and key.isdecimal() and len(key) < 9:
         supplier = suppliers.filter(number=int(key)).first()
     requester = None
     try:
@@ -262,7 +262,9 @@ def create_order(request: HttpRequest, orgnr: OrgNr, payload: OrderIn) -> Any:
     return Status(201, order_out(order, detail=True))
 
 
-@router.post("/orders/import", response={201: ImportOut, 422: ErrorOut}, summary="Import purchase orders from CSV")
+@router.post(
+    "/orders/import", response={201: OrderImportOut, 422: OrderErrorOut}, summary="Import purchase orders from CSV"
+)
 def import_orders(request: HttpRequest, orgnr: OrgNr, file: File[UploadedFile] | None = None) -> Any:
     m = _member(request, orgnr, Perm.MANAGE_PAYABLES)
     data = file.read() if file is not None else request.body
@@ -270,7 +272,7 @@ def import_orders(request: HttpRequest, orgnr: OrgNr, file: File[UploadedFile] |
         orders = services.import_orders_csv(m.company, data, request.user)
     except PurchasingError as exc:
         return _error(exc)
-    return Status(201, ImportOut(orders=[o.number for o in orders]))
+    return Status(201, OrderImportOut(orders=[o.number for o in orders]))
 
 
 @router.get("/orders/{number}", response=OrderOut, summary="One purchase order with receipts and matched invoices")
@@ -280,7 +282,7 @@ def get_order(request: HttpRequest, orgnr: OrgNr, number: str) -> OrderOut:
 
 
 @router.post(
-    "/orders/{number}/receipts", response={201: ReceiptOut, 422: ErrorOut}, summary="Receive goods on an order"
+    "/orders/{number}/receipts", response={201: ReceiptOut, 422: OrderErrorOut}, summary="Receive goods on an order"
 )
 def receive(request: HttpRequest, orgnr: OrgNr, number: str, payload: ReceiptIn) -> Any:
     m = _member(request, orgnr, Perm.MANAGE_PAYABLES)

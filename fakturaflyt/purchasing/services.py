@@ -93,7 +93,7 @@ def check_line(company: Company, raw: Mapping[str, Any], where: str) -> tuple[di
     number = line["line_no"]
     if isinstance(raw.get("line_no"), int):
         line["line_no"] = raw["line_no"]
-    elif number.isdigit() and int(number) > 0:
+    elif number.isdecimal() and int(number) > 0:
         line["line_no"] = int(number)
     else:
         problem(PurchasingCode.BAD_LINE_NO, f"The line number {number!r} must be a whole number from 1.", "line_no")

@@ -133,7 +133,7 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
     quantities = {
         int(key[4:]): value.strip()
         for key, value in request.POST.items()
-        if key.startswith("qty-") and key[4:].isdigit() and value.strip()
+        if key.startswith("qty-") and key[4:].isdecimal() and value.strip()
     }
     try:
         receipt = services.receive_goods(order, quantities, request.user, note=request.POST.get("note", "")[:300])

@@ -127,7 +127,7 @@ class InvoiceFilter(Schema):
     customer: int | None = Field(None, description="Customer number")
 
 
-class LineIn(Schema):
+class InvoiceLineIn(Schema):
     product: str | None = Field(None, description="Product number; fills description, price, unit, VAT code, account")
     description: str | None = None
     quantity: Decimal = Decimal("1")
@@ -142,7 +142,7 @@ class LineIn(Schema):
 
 class DraftIn(Schema):
     customer: int = Field(description="Customer number")
-    lines: list[LineIn]
+    lines: list[InvoiceLineIn]
     issue_date: dt.date | None = None
     delivery_date: dt.date | None = None
     buyer_reference: str = ""
@@ -182,7 +182,7 @@ def get_invoice(request: HttpRequest, orgnr: OrgNr, number: int) -> dict[str, An
     return invoice_json(_by_number(m, number), lines=True)
 
 
-def _draft_lines(m: Membership, lines: list[LineIn]) -> list[Any]:
+def _draft_lines(m: Membership, lines: list[InvoiceLineIn]) -> list[Any]:
     from fakturaflyt.receivables.services import DraftLine
 
     products = {p.code: p for p in Product.objects.filter(company_id=m.company_id)}

@@ -175,7 +175,7 @@ class CustomerForm(forms.ModelForm):
 
     def clean_peppol_id(self) -> str:
         value = (self.cleaned_data.get("peppol_id") or "").strip()
-        if value and (":" not in value or not value.split(":", 1)[0].isdigit()):
+        if value and (":" not in value or not value.split(":", 1)[0].isdecimal()):
             raise ValidationError(_("A Peppol id is scheme:identifier, e.g. 0192:923609016."))
         return value
 

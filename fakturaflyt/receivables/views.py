@@ -114,11 +114,11 @@ def filter_invoices(
     elif status in {"sent", "delivered"}:
         not_overdue = Q(document_type="credit_note") | Q(due_date__gte=today) | Q(due_date__isnull=True)
         qs = qs.filter(status=status).exclude(settlement__in=["paid", "credited"]).filter(not_overdue)
-    if customer.isdigit():
+    if customer.isdecimal():
         qs = qs.filter(customer_id=int(customer))
     if q:
         text = Q(customer__name__icontains=q) | Q(buyer_name__icontains=q) | Q(kid__startswith=q.replace(" ", ""))
-        if q.isdigit():
+        if q.isdecimal():
             text |= Q(number=int(q))
         qs = qs.filter(text)
     return qs
@@ -256,7 +256,7 @@ def invoice_new(request: HttpRequest) -> HttpResponse:
             return redirect("receivables:invoice", pk=invoice.pk)
         return _draft_page(request, form, formset, None, status=400)
     initial: dict[str, Any] = {"issue_date": today_in_oslo()}
-    if request.GET.get("customer", "").isdigit():
+    if request.GET.get("customer", "").isdecimal():
         initial["customer"] = int(request.GET["customer"])
     form = f.DraftForm(initial=initial, company=company)
     return _draft_page(request, form, _line_formset(request, initial=[_product_initial(None)]), None)
@@ -329,11 +329,11 @@ def invoice_line(request: HttpRequest) -> HttpResponse:
     index = max(0, min(index, 500))
     product = None
     product_id = request.GET.get("product") or request.GET.get(f"lines-{index}-product") or ""
-    if product_id.isdigit():
+    if product_id.isdecimal():
         product = scoped(Product.objects.all(), request.membership).filter(pk=int(product_id)).first()  # type: ignore[attr-defined]
     if "replace" in request.GET:  # a product was picked on an existing row: fill that row
         raw = request.GET.get("replace", "")
-        index = int(raw) if raw.isdigit() else index
+        index = int(raw) if raw.isdecimal() else index
         form = f.LineForm(
             prefix=f"lines-{index}", initial=_product_initial(product), company=request.membership.company
         )  # type: ignore[attr-defined]
@@ -528,7 +528,7 @@ def invoice_credit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("receivables:invoice", pk=pk)
     from fakturaflyt.receivables.services import credit, credit_lines
 
-    chosen = {int(x) for x in request.POST.getlist("line") if x.isdigit()}
+    chosen = {int(x) for x in request.POST.getlist("line") if x.isdecimal()}
     wanted: list[tuple[int, Decimal | None]] = []
     for line in invoice.lines.filter(pk__in=chosen).order_by("line_no"):
         raw = (request.POST.get(f"quantity-{line.pk}") or "").replace(",", ".").strip()

@@ -49,6 +49,7 @@ NAV: tuple[NavItem, ...] = (
     # The reports live on ledger pages, so the item needs both permissions.
     NavItem("reports", _("Reports"), "ledger:trial_balance", (Perm.VIEW_REPORTS, Perm.VIEW_LEDGER), "books"),
     NavItem("integrations", _("Integrations"), "integrations:index", (Perm.VIEW_LEDGER,), "books"),
+    NavItem("audit_report", _("Audit report"), "privacy:audit", (Perm.VIEW_AUDIT,), "books"),
 )
 # A supplier contact's start page is the portal, so its one item shares the key of the start page.
 SUPPLIER_NAV: tuple[NavItem, ...] = (NavItem("home", _("Supplier portal"), "home", (Perm.SUPPLIER_PORTAL,), "start"),)
@@ -84,6 +85,7 @@ SECTIONS: dict[str, str] = {
     "cards:*": "cards",
     "integrations:*": "integrations",
     "dashboards:*": "dashboards",
+    "privacy:audit": "audit_report",
 }
 
 

@@ -161,3 +161,38 @@ def test_audit_verify_exits_1_naming_the_tampered_event(make_company, post) -> N
     assert run("audit", "verify", "--company", "923 609 016").exit_code == 0
     assert run("audit", "verify", "--company", "924753811").exit_code == 1
     assert run("audit", "verify", "--company", "987654325").exit_code == 2  # no such company here
+
+
+@pytest.mark.django_db
+def test_companies_create_seeds_the_books_and_the_first_admin(monkeypatch) -> None:
+    from django.contrib.auth import authenticate
+
+    from fakturaflyt.ledger.models import Account
+
+    monkeypatch.delenv("FAKTURAFLYT_ADMIN_PASSWORD", raising=False)
+    result = run(
+        "companies", "create", "--orgnr", "924 753 811", "--name", "Alfa AS", "--admin", "kari@alfa.test", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    company = Company.objects.get(orgnr="924753811")
+    assert Account.objects.filter(company=company).count() > 50  # the chart of accounts is seeded
+    m = Membership.objects.get(company=company)
+    assert (m.user.username, m.role) == ("kari@alfa.test", "admin")
+    assert out["password"] and authenticate(username="kari@alfa.test", password=out["password"]) == m.user
+    # the same org.nr twice, and a wrong check digit
+    assert run("companies", "create", "--orgnr", "924753811", "--name", "X", "--admin", "a@b.test").exit_code == 1
+    assert run("companies", "create", "--orgnr", "924753812", "--name", "X", "--admin", "a@b.test").exit_code == 2
+
+
+@pytest.mark.django_db
+def test_companies_create_takes_the_password_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("FAKTURAFLYT_ADMIN_PASSWORD", "a long first password")
+    result = run(
+        "companies", "create", "--orgnr", "923609016", "--name", "Beta AS", "--admin", "ola@beta.test", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["password"] is None  # not printed: the operator chose it
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="ola@beta.test", password="a long first password") is not None

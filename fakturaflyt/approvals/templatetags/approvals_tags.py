@@ -9,7 +9,7 @@ from django import template
 from fakturaflyt.approvals.forms import CommentForm
 from fakturaflyt.approvals.services import comments_for
 from fakturaflyt.companies.permissions import has_perm
-from fakturaflyt.companies.roles import Perm
+from fakturaflyt.companies.roles import Perm, Role
 
 register = template.Library()
 
@@ -24,7 +24,8 @@ def comments_panel(context: template.Context, document: Any) -> dict[str, Any]:
         "show": True,
         "document": document,
         "comments": list(comments_for(document, m)),
-        "form": CommentForm() if has_perm(m, Perm.VIEW_PAYABLES) else None,
+        # an auditor (revisor) reads the comments but may not add one (the view refuses it too)
+        "form": CommentForm() if has_perm(m, Perm.VIEW_PAYABLES) and m.role != Role.AUDITOR else None,
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
         "voucher": document.voucher.label if document.voucher_id else "",

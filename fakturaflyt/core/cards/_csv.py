@@ -197,6 +197,6 @@ def slash_order(values: Sequence[str]) -> str:
     """``"dmy"`` when some slashed date has a first part above 12, else ``"mdy"`` (Amazon US)."""
     for v in values:
         parts = clean(v).split("/")
-        if len(parts) == 3 and parts[0].isdigit() and int(parts[0]) > 12:
+        if len(parts) == 3 and parts[0].isdecimal() and int(parts[0]) > 12:  # isdigit() takes "¹" (fuzzing)
             return "dmy"
     return "mdy"

@@ -97,9 +97,22 @@ class Evaluation:
 
 def read_rows(data: bytes | str, label: str, feature_columns: Sequence[str] = ()) -> list[dict[str, str]]:
     """The CSV's rows, checked for the required and named columns, sorted by date (stable)."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise FormatError(
+            "FF-CODING-CSV-UNREADABLE", f"the CSV is not UTF-8 text (byte {exc.start}); save it as UTF-8", "file"
+        ) from None
+    # newline="": a lone CR inside a line is a line end, as the csv module documents (found by fuzzing)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        columns = reader.fieldnames or []
+        # a short row has None for its missing cells, a long one its extra cells under None: both become ""/dropped
+        rows = [{k: v if isinstance(v, str) else "" for k, v in row.items() if k is not None} for row in reader]
+    except csv.Error as exc:
+        raise FormatError(
+            "FF-CODING-CSV-UNREADABLE", f"line {reader.line_num}: not readable CSV ({exc})", f"line {reader.line_num}"
+        ) from None
     missing = [c for c in (*REQUIRED, label, *feature_columns) if c not in columns]
     if missing:
         raise FormatError(
@@ -107,7 +120,6 @@ def read_rows(data: bytes | str, label: str, feature_columns: Sequence[str] = ()
             f"the CSV lacks the column(s) {', '.join(missing)} (it has {', '.join(columns) or 'no header'})",
             "header",
         )
-    rows = list(reader)
     for number, row in enumerate(rows, start=2):
         try:
             row["_date"] = date.fromisoformat(row["date"].strip()).isoformat()

@@ -336,7 +336,7 @@ def _statement(f: Finder, stmt: etree._Element, kind: Kind) -> Statement:
         opening_balance=opening,
         closing_balance=closing,
         entries=entries,
-        control_count=int(count_text) if count_text.isdigit() else None,
+        control_count=int(count_text) if count_text.isdecimal() else None,  # isdigit() takes "²" (fuzzing)
         control_sum=_amount(f, stmt, "TxsSummry/TtlNtries/Sum", "The control sum"),
     )
 
