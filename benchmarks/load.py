@@ -11,7 +11,8 @@ What it does (``python -m benchmarks.load --help``):
 2. ``--users`` virtual users (default 50), started evenly over ``--ramp`` seconds, each log in
    through the real login form (CSRF token from the page) as one of the demo users: accountant,
    approver, admin and auditor, in the proportions of an ordinary office. Each then loops over
-   the traffic of its role, weighted, with a think time of 0.5-1.5 s between requests: the
+   the traffic of its role, weighted, with a think time between requests (``--think``, default
+   2-8 s, an office worker's pace: read a page, click; ``--think 0.5-1.5`` is a robot's): the
    supplier-invoice inbox, a document's page, the approvals list and an approval, uploads of an
    EHF file (from ``../shared/corpus/ehf``, with a new invoice number each time so that the
    duplicate check lets it through as a new invoice: the expensive, real path), the REST API
@@ -57,7 +58,7 @@ CORPUS = Path(os.environ.get("FAKTURAFLYT_CORPUS", ROOT.parent / "shared" / "cor
 EHF_BASE = "ehf/examples/ehf-NO__ehf-3-faktura-1.xml"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/fakturaflyt_load"
 TARGET_P95_MS = 300.0
-THINK = (0.5, 1.5)
+THINK = (2.0, 8.0)  # seconds between one user's requests (--think MIN-MAX)
 LOGIN_TIMEOUT = 300.0  # 50 logins at once queue behind each other's password hashing
 DEMO_SUPPLIERS = ("987654325", "998811228", "933123456", "976543211", "911223341")
 
@@ -199,8 +200,17 @@ class Shared:
 
 
 class User:
-    def __init__(self, base: str, email: str, password: str, role: str, shared: Shared, stats: Stats) -> None:
-        self.email, self.password, self.role = email, password, role
+    def __init__(
+        self,
+        base: str,
+        email: str,
+        password: str,
+        role: str,
+        shared: Shared,
+        stats: Stats,
+        think: tuple[float, float] = THINK,
+    ) -> None:
+        self.email, self.password, self.role, self.think = email, password, role, think
         self.shared, self.stats = shared, stats
         self.client = httpx.AsyncClient(base_url=base, timeout=60.0, follow_redirects=False)
         self.csrf = ""
@@ -313,7 +323,7 @@ class User:
         while not stop.is_set():
             await self.step(random.choices(kinds, weights)[0], template)
             try:
-                await asyncio.wait_for(stop.wait(), random.uniform(*THINK))
+                await asyncio.wait_for(stop.wait(), random.uniform(*self.think))
             except TimeoutError:
                 pass
 
@@ -322,7 +332,14 @@ class User:
 
 
 async def drive(
-    base: str, orgnr: str, users: list[dict[str, str]], n: int, ramp: float, warmup: float, duration: float
+    base: str,
+    orgnr: str,
+    users: list[dict[str, str]],
+    n: int,
+    ramp: float,
+    warmup: float,
+    duration: float,
+    think: tuple[float, float] = THINK,
 ) -> Stats:
     stats = Stats()
     shared = Shared(orgnr=orgnr)
@@ -343,7 +360,7 @@ async def drive(
         nonlocal settled
         await asyncio.sleep(ramp * i / max(1, n))
         u = by_role[role]
-        user = User(base, u["email"], u["password"], role, shared, stats)
+        user = User(base, u["email"], u["password"], role, shared, stats, think)
         try:
             try:
                 await user.login()
@@ -553,6 +570,11 @@ def main(argv: list[str] | None = None) -> tuple[list[tuple[str, str]], bool]:
     p.add_argument(
         "--warmup", type=float, default=float(env.get("LOAD_WARMUP", "10")), help="unmeasured seconds after the ramp"
     )
+    p.add_argument(
+        "--think",
+        default=env.get("LOAD_THINK", f"{THINK[0]:g}-{THINK[1]:g}"),
+        help="seconds between one user's requests, MIN-MAX (default 2-8: an office worker's pace)",
+    )
     p.add_argument("--seed", type=int, default=int(env.get("LOAD_SEED", "100")), help="extra EHF invoices in the inbox")
     p.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: what `fakturaflyt run` picks)")
     p.add_argument("--keep", action="store_true", help="leave the server running (prints its URL); for profiling")
@@ -576,10 +598,12 @@ def main(argv: list[str] | None = None) -> tuple[list[tuple[str, str]], bool]:
     try:
         print(
             f"# load: {a.users} users on {base} ({os.cpu_count()} cores), ramp {a.ramp:.0f} s, warm-up {a.warmup:.0f} s, "
-            f"measured {a.duration:.0f} s, think time {THINK[0]}-{THINK[1]} s",
+            f"measured {a.duration:.0f} s, think time {a.think} s",
             flush=True,
         )
-        stats = asyncio.run(drive(base, orgnr, users, a.users, a.ramp, a.warmup, a.duration))
+        low, _, high = a.think.partition("-")
+        think = (float(low), float(high or low))
+        stats = asyncio.run(drive(base, orgnr, users, a.users, a.ramp, a.warmup, a.duration, think))
         return report(stats, a.users, a.duration)
     finally:
         if server is not None:

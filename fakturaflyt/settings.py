@@ -1,5 +1,9 @@
 """Django settings, read from the environment (12-factor).
 
+The main variables are below; every variable, with a production value, is in
+``deploy/env.example`` (a test checks that it names each one this file reads), and each block at
+the end of this file (production hardening, security, privacy, retries) explains its own.
+
 | variable | default | meaning |
 |---|---|---|
 | ``DATABASE_URL`` | ``sqlite:///<var>/fakturaflyt.sqlite3`` | PostgreSQL in production (``postgres://...``) |

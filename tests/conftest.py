@@ -114,6 +114,25 @@ def _remember_pdfs():
     pdf.html_to_pdf = real
 
 
+@pytest.fixture(autouse=True)
+def _celery_joins_allowed(request: pytest.FixtureRequest):
+    """Celery's process-wide "inside a task, never wait for a result" flag starts each test off.
+
+    An eager task sets it while it runs; one test in a process once left it on, and a later
+    test's ``task.delay().get()`` then failed with "Never call result.get() within a task!".
+    The test that leaves it on is named in a warning, so it can be mended where it happens."""
+    import warnings
+
+    from celery._state import task_join_will_block
+    from celery.result import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+    if task_join_will_block():
+        warnings.warn(f"{request.node.nodeid} left Celery's task-join flag on", stacklevel=1)
+        _set_task_join_will_block(False)
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     """The shared corpus of real external test data; skips the test when it is absent."""

@@ -123,6 +123,8 @@ def content_problems(request: HttpRequest) -> list[Problem]:
             continue
         problems = []
         for field, name, data in _files(request):
+            if not data:  # an empty file: the form or service behind refuses it with its own message
+                continue
             big = too_large_problem(name, len(data), field)
             if big is not None:
                 problems.append(big)
