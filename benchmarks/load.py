@@ -509,6 +509,8 @@ class Server:
             "FAKTURAFLYT_REQUIRE_2FA": "0",
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",
+            # as deploy/env.example sets it for production: a worker keeps its database connection
+            "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
         }
         self.env.pop("CELERY_BROKER_URL", None)
         self.db_url, self.seed, self.workers = db_url, seed, workers
