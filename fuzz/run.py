@@ -73,8 +73,8 @@ def _run_atheris(name: str, seconds: int) -> bool:
     deadline = time.monotonic() + seconds
     # libFuzzer stops at the first crash; start it again (the corpus folder keeps what it learnt) until the time is up
     for _ in range(20):
-        left = int(deadline - time.monotonic())
-        if left < 5:
+        left = round(deadline - time.monotonic())
+        if left < 1:
             break
         seen = set(crashes.iterdir())
         args = [

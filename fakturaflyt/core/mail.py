@@ -447,7 +447,8 @@ def _unzip(data: bytes, where: str, depth: int, budget: _Budget, taken: list[Par
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        # NotImplementedError: a member needing a newer zip version than Python reads (found by atheris)
         raise FormatError("FF-ZIP-BAD", f"The zip file {where} cannot be read ({exc})", where) from None
     names = {info.filename for info in members}
     if names & {"[Content_Types].xml", "mimetype", "META-INF/manifest.xml"}:
