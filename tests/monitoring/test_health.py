@@ -71,11 +71,14 @@ def test_readyz_media_missing(client, settings, tmp_path):
 @pytest.mark.django_db
 def test_readyz_media_read_only(client, settings, tmp_path):
     import os
+    from pathlib import Path
 
-    if os.geteuid() == 0:
-        pytest.skip("root writes into read-only directories")
-    tmp_path.chmod(0o500)
-    settings.MEDIA_ROOT = tmp_path
+    if os.geteuid() != 0:
+        tmp_path.chmod(0o500)
+        settings.MEDIA_ROOT = tmp_path
+    else:  # root writes into a mode-0500 directory; sysfs refuses new files even to root
+        assert Path("/sys/kernel").is_dir(), "a directory that refuses root's writes is needed here"
+        settings.MEDIA_ROOT = "/sys/kernel"
     try:
         response = client.get("/readyz")
     finally:
