@@ -65,6 +65,20 @@ def _object_q(obj: str) -> Q:
     return Q(object_id=obj)
 
 
+def _narrowed(qs: Any, who: str, start: Any, end: Any, user: Any, obj: str) -> Any:
+    """``qs`` (audit events or access-log rows) limited to the period, the person (``who`` is the
+    field naming them) and the object asked for."""
+    if start:
+        qs = qs.filter(at__gte=start)
+    if end:
+        qs = qs.filter(at__lt=end)
+    if user is not None:
+        qs = qs.filter(**{who: user})
+    if obj:
+        qs = qs.filter(_object_q(obj))
+    return qs
+
+
 def audit_rows(
     company: Any,
     *,
@@ -82,16 +96,8 @@ def audit_rows(
     start, end = _bounds(date_from, date_to)
     rows: list[Row] = []
     if "change" in kinds:
-        events = AuditEvent.objects.filter(company=company).select_related("actor")
-        if start:
-            events = events.filter(at__gte=start)
-        if end:
-            events = events.filter(at__lt=end)
-        if user is not None:
-            events = events.filter(actor=user)
-        if obj:
-            events = events.filter(_object_q(obj))
-        events = events.order_by("-at", "-seq")
+        events = _narrowed(AuditEvent.objects.filter(company=company), "actor", start, end, user, obj)
+        events = events.select_related("actor").order_by("-at", "-seq")
         for ev in events[:limit] if limit else events:
             rows.append(
                 Row(
@@ -107,16 +113,8 @@ def audit_rows(
                 )
             )
     if "read" in kinds:
-        reads = AccessLog.objects.filter(company=company).select_related("user")
-        if start:
-            reads = reads.filter(at__gte=start)
-        if end:
-            reads = reads.filter(at__lt=end)
-        if user is not None:
-            reads = reads.filter(user=user)
-        if obj:
-            reads = reads.filter(_object_q(obj))
-        reads = reads.order_by("-at", "-id")
+        reads = _narrowed(AccessLog.objects.filter(company=company), "user", start, end, user, obj)
+        reads = reads.select_related("user").order_by("-at", "-id")
         for r in reads[:limit] if limit else reads:
             rows.append(
                 Row(
