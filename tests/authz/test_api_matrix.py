@@ -134,35 +134,33 @@ def test_company_b_gets_nothing_of_a(realm, client) -> None:
             wrong.append(f"{op} under A's org.nr: {response.status_code}")
         if any(m in text for m in A_MARKERS):
             wrong.append(f"{op} under A's org.nr: A's data in the answer")
-    for op in ordered():
-        if op.scope == "user":
-            continue
-        values = {**realm.a.params(), "orgnr": realm.b.company.orgnr}
-        req = build_request(op, values, realm.a.number_for(op.path))
-        response = send(client, req, bearer(realm, "b_user"))
-        text = body_text(response)
-        if response.status_code >= 500:
-            wrong.append(f"{op} with A's ids under B: {response.status_code}")
-        if any(m in text for m in A_MARKERS):
-            wrong.append(f"{op} with A's ids under B: A's data in the answer {text[:200]}")
+    wrong += _foreign_ids_under_own_orgnr(realm, client, realm.a, realm.b, "b_user", A_MARKERS, "with A's ids under B")
     assert snapshot(realm.a.company) == before, "B's accountant changed A's books"
     assert not wrong, "\n".join(wrong)
 
 
-def test_company_a_ids_of_b_are_not_found(realm, client) -> None:
-    """The other way round: A's accountant, A's org.nr, B's object ids: B's data never shows, B never changes."""
+def _foreign_ids_under_own_orgnr(realm, client, owner, caller_books, caller, markers, label) -> list[str]:
+    """Every company-scoped call by ``caller`` under its own org.nr with ``owner``'s object ids:
+    what answered 5xx or showed ``owner``'s data."""
     wrong = []
-    before = snapshot(realm.b.company)
     for op in ordered():
         if op.scope == "user":
             continue
-        values = {**realm.b.params(), "orgnr": realm.a.company.orgnr}
-        req = build_request(op, values, realm.b.number_for(op.path))
-        response = send(client, req, bearer(realm, "accountant"))
+        values = {**owner.params(), "orgnr": caller_books.company.orgnr}
+        response = send(client, build_request(op, values, owner.number_for(op.path)), bearer(realm, caller))
         text = body_text(response)
         if response.status_code >= 500:
-            wrong.append(f"{op}: {response.status_code}")
-        if any(m in text for m in B_MARKERS):
-            wrong.append(f"{op}: B's data in A's answer {text[:200]}")
+            wrong.append(f"{op} {label}: {response.status_code}")
+        if any(m in text for m in markers):
+            wrong.append(f"{op} {label}: the other company's data in the answer {text[:200]}")
+    return wrong
+
+
+def test_company_a_ids_of_b_are_not_found(realm, client) -> None:
+    """The other way round: A's accountant, A's org.nr, B's object ids: B's data never shows, B never changes."""
+    before = snapshot(realm.b.company)
+    wrong = _foreign_ids_under_own_orgnr(
+        realm, client, realm.b, realm.a, "accountant", B_MARKERS, "with B's ids under A"
+    )
     assert snapshot(realm.b.company) == before, "A's accountant changed B's books"
     assert not wrong, "\n".join(wrong)
